@@ -1,0 +1,121 @@
+"""``flask wms …``: seed, create-user, check-ledger, serve."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from wms.extensions import db
+
+cli = AppGroup("wms", help="Bonded WMS commands.")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a warehouse.")
+@click.option("--fixtures", type=click.Path(exists=True, file_okay=False, path_type=Path), default=FIXTURES)
+@click.option("--no-stock", is_flag=True, help="Master data and users only.")
+def seed_command(if_empty: bool, fixtures: Path, no_stock: bool):
+    """Load the demo data from fixtures/."""
+    from wms.masterdata.models import Warehouse
+    from wms.seed import load_demo
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Warehouse)):
+        click.echo("Database already has data; demo data not loaded.")
+        return
+    counts = load_demo(fixtures, stock=not no_stock)
+    db.session.commit()
+    click.echo("Demo data loaded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "operator", "seller", "customs"]))
+@click.option("--seller", "seller_code", help="Seller code (required for the seller role).")
+@click.option("--name", "display_name", default="", help="Display name.")
+def create_user_command(username: str, role: str, seller_code: str | None, display_name: str):
+    """Create a user; the password is asked for, or read from standard input when it is not a terminal."""
+    from wms.auth.service import create_user
+    from wms.errors import ValidationFailed
+    from wms.masterdata.models import Seller
+
+    seller_id = None
+    if seller_code:
+        seller_id = db.session.scalar(sa.select(Seller.id).where(Seller.code == seller_code.upper()))
+        if seller_id is None:
+            raise click.ClickException(f"No seller with code {seller_code}.")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(username, password, role, seller_id=seller_id, display_name=display_name)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in (exc.errors or {}).items())
+        raise click.ClickException(problems) from None
+    click.echo(f"User {user.username} ({user.role}) created.")
+
+
+@cli.command("check-ledger")
+def check_ledger_command():
+    """Prove every stock balance equals the sum of its movements; exit 1 listing any that do not."""
+    from wms.inventory.ledger import check
+
+    differences = check()
+    balances = db.session.scalar(sa.text("SELECT count(*) FROM stock_balances"))
+    if not differences:
+        click.echo(f"Ledger OK: {balances} balances equal the sum of their movements.")
+        return
+    for d in differences:
+        click.echo(f"balance {d['balance_id']} (product {d['product_id']}, location {d['location_id']}, "
+                   f"{d['status']}, lpn '{d['lpn']}', lot '{d['lot']}'): balance {d['balance']} != "
+                   f"movements {d['ledger']}", err=True)
+    click.echo(f"Ledger BROKEN: {len(differences)} of {balances} balances differ.", err=True)
+    sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="PORT or 5000")
+@click.option("--threads", default=32, type=int)
+def serve_command(host: str, port: int, threads: int):
+    """Serve HTTP and Socket.IO (gunicorn, one worker, threads)."""
+    from gunicorn.app.base import BaseApplication
+
+    _print_logins(host, port)
+    app = current_app._get_current_object()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("workers", 1)
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", os.environ.get("WMS_ACCESS_LOG") or None)
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return app
+
+    Server().run()
+
+
+def _print_logins(host: str, port: int) -> None:
+    import yaml
+
+    users = yaml.safe_load((FIXTURES / "users.yaml").read_text(encoding="utf-8"))
+    base = f"http://{host}:{port}"
+    click.echo(f"\nBonded WMS on {base}  (screens /  ·  PDA /pda  ·  API docs /api/docs)")
+    click.echo("Demo sign-ins (user / password / role):")
+    for user in users:
+        seller = f" — {user['seller']}" if user.get("seller") else ""
+        click.echo(f"  {user['username']:<12} {user['password']:<12} {user['role']}{seller}")
+    click.echo("")
+

@@ -1,0 +1,80 @@
+"""Configuration: defaults here, overridden by ``WMS_*`` environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    DATABASE_URL: str | None = None          # WMS_DATABASE_URL; default: SQLite under instance/
+    REDIS_URL: str | None = None             # WMS_REDIS_URL; Socket.IO message queue for several workers
+    SECRET_KEY: str | None = None            # WMS_SECRET_KEY; generated once into instance/ when unset
+    TOKEN_TTL_HOURS = 14                     # a PDA token lasts a long shift
+    LOGIN_MAX_FAILURES = 5                   # per user name and per address within the window
+    LOGIN_WINDOW_MINUTES = 15
+    PASSWORD_HASH_METHOD = "scrypt"
+    DEFAULT_LOCALE = "zh-CN"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "Bonded WMS"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "info": {"description": "Bonded WMS REST API. Errors are application/problem+json (RFC 9457)."},
+    }
+
+
+class TestConfig(Config):
+    TESTING = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def load(app, overrides: dict | None) -> None:
+    """Fill ``app.config`` from the class defaults, the environment and ``overrides``."""
+    app.config.from_object(TestConfig if overrides and overrides.get("TESTING") else Config)
+    app.config.from_prefixed_env("WMS", loads=lambda v: v)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'wms.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+    url = app.config["DATABASE_URL"]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        engine_options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    else:
+        engine_options.setdefault("pool_size", int(os.environ.get("WMS_DB_POOL_SIZE", "10")))
+        engine_options.setdefault("max_overflow", 20)
+        engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+
+
+def _instance_secret(path: Path) -> str:
+    """A secret generated on first start and kept in the instance folder (mode 0600)."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,36 @@
+"""Marshmallow fields shared by every domain's schemas."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate
+
+from wms.masterdata.rules import fold_width, normalize_code
+
+
+class Text(fields.String):
+    """Free text: trimmed; blank is refused when the field is required."""
+
+    def __init__(self, *, max_length: int = 200, **kwargs):
+        kwargs.setdefault("validate", validate.Length(max=max_length))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if self.required and not value:
+            raise ValidationError("Must not be blank.")
+        return value
+
+
+class Code(Text):
+    """A code people type or scan: full-width folded to ASCII, spaces trimmed, upper-cased."""
+
+    def __init__(self, *, upper: bool = True, **kwargs):
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return normalize_code(value) if self.upper else fold_width(value).strip()
+
+
+def positive_decimal(places: int = 3, **kwargs) -> fields.Decimal:
+    return fields.Decimal(places=places, as_string=True, validate=validate.Range(min=0), allow_none=True, **kwargs)

@@ -1,0 +1,148 @@
+"""zh-CN / English text: problem messages by code, and screen strings by their English text.
+
+The locale comes from the ``lang`` cookie (the screens' switch), then ``Accept-Language``,
+then the configured default.
+"""
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+
+LOCALES = ("zh-CN", "en")
+
+# Problem codes: (English, Chinese). Parameters use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_request": ("The request could not be understood.", "请求无法解析。"),
+    "validation_failed": ("Some fields are not valid.", "部分字段无效。"),
+    "not_found": ("Not found.", "未找到。"),
+    "record_not_found": ("No {entity} with id {id}.", "未找到 {entity}（ID {id}）。"),
+    "route_not_found": ("No such page or endpoint: {path}.", "页面或接口不存在：{path}。"),
+    "method_not_allowed": ("Method {method} is not allowed here.", "此处不允许 {method} 方法。"),
+    "unknown_barcode": ("Unknown barcode: {scanned}", "未知条码：{scanned}"),
+    "ambiguous_barcode": ("Barcode {scanned} belongs to several products; give the product id.",
+                          "条码 {scanned} 对应多个商品，请指定商品 ID。"),
+    "unknown_location": ("Unknown location: {scanned}", "未知库位：{scanned}"),
+    "inactive_record": ("{entity} {ref} is deactivated.", "{entity} {ref} 已停用。"),
+    "unauthorized": ("Sign in first.", "请先登录。"),
+    "bad_credentials": ("Wrong user name or password.", "用户名或密码错误。"),
+    "token_invalid": ("The access token is missing, expired or revoked.", "访问令牌缺失、已过期或已吊销。"),
+    "forbidden": ("Your role ({role}) may not do this.", "您的角色（{role}）无权执行此操作。"),
+    "other_seller": ("That record belongs to another seller.", "该记录属于其他卖家。"),
+    "too_many_logins": ("Too many failed sign-ins; try again in {minutes} minutes.",
+                        "登录失败次数过多，请 {minutes} 分钟后再试。"),
+    "csrf_failed": ("The form expired; reload the page and try again.", "表单已过期，请刷新页面后重试。"),
+    "invalid_transition": ("{machine}: event '{event}' is not allowed in state '{state}'.",
+                           "{machine}：状态“{state}”下不允许事件“{event}”。"),
+    "insufficient_stock": ("Not enough stock: {available} available, {requested} requested.",
+                           "库存不足：可用 {available}，需要 {requested}。"),
+    "duplicate": ("{field} {value} is already used.", "{field} {value} 已被使用。"),
+    "in_use": ("{entity} {ref} is still in use.", "{entity} {ref} 仍在使用中。"),
+    "idempotency_key_reused": ("Idempotency-Key {key} was already used for a different request.",
+                               "幂等键 {key} 已用于另一个请求。"),
+    "same_location": ("Source and destination are the same.", "源库位与目标库位相同。"),
+    "internal_error": ("Something went wrong on our side; the error was logged.", "服务器内部错误，已记录。"),
+    "service_unavailable": ("The database is not reachable.", "数据库不可用。"),
+}
+
+# Field-level messages from marshmallow and from our validators.
+FIELD_MESSAGES_ZH: dict[str, str] = {
+    "Missing data for required field.": "必填字段。",
+    "Unknown field.": "未知字段。",
+    "Not a valid string.": "不是有效的字符串。",
+    "Not a valid integer.": "不是有效的整数。",
+    "Not a valid number.": "不是有效的数字。",
+    "Not a valid boolean.": "不是有效的布尔值。",
+    "Not a valid date.": "不是有效的日期。",
+    "Not a valid datetime.": "不是有效的日期时间。",
+    "Not a valid email address.": "不是有效的邮箱地址。",
+    "Field may not be null.": "不能为空。",
+    "Invalid input type.": "输入类型无效。",
+    "Invalid value.": "值无效。",
+    "Must be one of: {choices}.": "必须是以下之一：{choices}。",
+    "Shorter than minimum length {min}.": "长度不能少于 {min}。",
+    "Longer than maximum length {max}.": "长度不能超过 {max}。",
+    "Length must be between {min} and {max}.": "长度必须在 {min} 到 {max} 之间。",
+    "Must be greater than or equal to {min}.": "必须大于或等于 {min}。",
+    "Must be less than or equal to {max}.": "必须小于或等于 {max}。",
+    "Must be greater than or equal to {min} and less than or equal to {max}.": "必须在 {min} 到 {max} 之间。",
+    "String does not match expected pattern.": "格式不正确。",
+    "HS code must be 10 digits.": "HS 编码必须为 10 位数字。",
+    "Not a valid GTIN/EAN: wrong length or check digit.": "不是有效的 GTIN/EAN：长度或校验位错误。",
+    "Not a valid unified social credit code.": "不是有效的统一社会信用代码。",
+    "Customs registration code must be 10 letters or digits.": "海关注册编码必须为 10 位字母或数字。",
+    "Unknown reference.": "引用的记录不存在。",
+    "A seller user needs a seller; other roles must not have one.": "卖家用户必须关联卖家，其他角色不能关联卖家。",
+    "Already used.": "已被使用。",
+    "Must not be blank.": "不能为空白。",
+    "Must be a positive quantity.": "数量必须为正数。",
+    "Password must be at least 8 characters.": "密码至少 8 位。",
+    "Source and destination are the same.": "源库位与目标库位相同。",
+}
+
+
+def get_locale() -> str:
+    if not has_request_context():
+        return "en"
+    lang = request.cookies.get("lang")
+    if lang in LOCALES:
+        return lang
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    if best == "zh":
+        return "zh-CN"
+    if best:
+        return best
+    return current_app.config.get("DEFAULT_LOCALE", "zh-CN")
+
+
+STATUS_TITLES: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "请求错误"),
+    401: ("Sign-in required", "需要登录"),
+    403: ("Forbidden", "无权限"),
+    404: ("Not found", "未找到"),
+    405: ("Method not allowed", "方法不允许"),
+    409: ("Conflict", "冲突"),
+    415: ("Unsupported media type", "不支持的媒体类型"),
+    422: ("Validation failed", "校验失败"),
+    429: ("Too many requests", "请求过多"),
+    500: ("Internal error", "内部错误"),
+    503: ("Service unavailable", "服务不可用"),
+}
+
+
+def _pick(pair: tuple[str, str]) -> str:
+    return pair[1] if get_locale() == "zh-CN" else pair[0]
+
+
+def message(code: str, **params) -> str:
+    """The detail text for a problem code, in the request's locale."""
+    text = _pick(MESSAGES.get(code, (code.replace("_", " ").capitalize() + ".",) * 2))
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
+def status_title(status: int) -> str:
+    return _pick(STATUS_TITLES.get(status, (str(status), str(status))))
+
+
+def field_message(text: str) -> str:
+    if get_locale() != "zh-CN":
+        return text
+    if text in FIELD_MESSAGES_ZH:
+        return FIELD_MESSAGES_ZH[text]
+    for en, zh in FIELD_MESSAGES_ZH.items():   # formatted templates: match the fixed prefix
+        head = en.split("{")[0]
+        if "{" in en and head and text.startswith(head):
+            return zh.split("{")[0] + text[len(head):]
+    return text
+
+
+def translate_errors(errors):
+    """Translate marshmallow's nested ``{field: [messages]}`` structure."""
+    if isinstance(errors, dict):
+        return {k: translate_errors(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [translate_errors(v) for v in errors]
+    if isinstance(errors, str):
+        return field_message(errors)
+    return errors

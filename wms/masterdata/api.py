@@ -1,0 +1,44 @@
+"""REST routes of master data: /api/v1/<resource>, plus the filing events of sellers and products."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from wms.auth.service import require
+from wms.core.crud import register_api
+from wms.db import atomic
+from wms.errors import Forbidden
+from wms.auth.permissions import allowed
+from wms.masterdata import schemas
+from wms.masterdata.service import FILING, RESOURCES, file_event, products, sellers
+from flask import g
+
+blp = Blueprint("masterdata", __name__, url_prefix="/api/v1",
+                description="Master data: warehouses, zones, locations, sellers, products and reference lists")
+
+for _resource in RESOURCES:
+    register_api(blp, _resource)
+
+# declare/revise are the seller's side of filing; approve/return are customs'.
+FILING_PERMISSION = {"declare": "filing.declare", "revise": "filing.declare",
+                     "approve": "filing.review", "return": "filing.review"}
+
+
+def _filing_route(resource, out):
+    @blp.route(f"/{resource.name}/<int:record_id>/filing/<any({', '.join(FILING_PERMISSION)}):event>",
+               methods=["POST"], endpoint=f"{resource.name}_filing")
+    @require("products.read")
+    @atomic
+    @blp.arguments(schemas.FilingEventSchema)
+    @blp.response(200, out)
+    @blp.doc(summary=f"Filing event on one of {resource.title[0].lower()}",
+             description="States: " + ", ".join(FILING.states) + ". 409 names the current state and allowed events.")
+    def filing(data, record_id, event):
+        if not allowed(g.user.role, FILING_PERMISSION[event]):
+            raise Forbidden(role=g.user.role)
+        return file_event(resource, resource.get(record_id), event, data["note"])
+
+    return filing
+
+
+_filing_route(products, schemas.ProductSchema)
+_filing_route(sellers, schemas.SellerSchema)

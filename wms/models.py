@@ -1,0 +1,7 @@
+"""Every model, imported once so that Alembic's autogenerate sees the whole schema."""
+from wms.auth.models import ApiToken, LoginAttempt, User  # noqa: F401
+from wms.core.audit import AuditLog  # noqa: F401
+from wms.core.idempotency import IdempotencyRecord  # noqa: F401
+from wms.inventory.models import Movement, MovementLine, StockBalance  # noqa: F401
+from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location,  # noqa: F401
+                                   PackagingMaterial, Product, ProductBarcode, Seller, Warehouse, Zone)

@@ -1,0 +1,171 @@
+"""Demo data from fixtures/: reference lists, the Qianhai warehouse, sellers, products, users, stock.
+
+Records go through the same schemas as the API (so fixtures are validated like user input); locations are
+generated from compact patterns; opening stock goes through the ledger like any other receipt.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from wms.auth.service import create_user
+from wms.extensions import db
+from wms.inventory import service as inventory
+from wms.masterdata import schemas
+from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location, PackagingMaterial,
+                                   Product, ProductBarcode, Seller, Warehouse, Zone)
+
+ORDER = ("aisle", "bay", "level", "bin", "n")
+
+
+def _read(folder: Path, name: str):
+    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+
+
+def expand(spec: dict) -> list[dict]:
+    """Location rows of one pattern: every combination of its ranges, serpentine by aisle."""
+    names = [n for n in ORDER if n in spec]
+    ranges = []
+    for name in names:
+        value = spec[name]
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            ranges.append(list(range(value[0], value[1] + 1)))
+        else:
+            ranges.append(list(value))
+    rows = []
+    for combo in itertools.product(*ranges):
+        parts = dict(zip(names, combo))
+        rows.append(parts)
+    if "aisle" in names and "bay" in names:     # walk odd aisles up, even aisles down
+        aisles = list(dict.fromkeys(r["aisle"] for r in rows))
+        ordered = []
+        for i, aisle in enumerate(aisles):
+            in_aisle = [r for r in rows if r["aisle"] == aisle]
+            ordered += in_aisle if i % 2 == 0 else sorted(in_aisle, key=lambda r: -ranges[1].index(r["bay"]))
+        rows = ordered
+    return [{"code": spec["pattern"].format(**r), **{k: str(v) for k, v in r.items() if k != "n"}} for r in rows]
+
+
+def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    session = db.session
+
+    countries = {}
+    for row in _read(folder, "countries.yaml"):
+        data = schemas.CountrySchema().load(row)
+        countries[data["code"]] = Country(**data)
+    session.add_all(countries.values())
+
+    currencies = {}
+    for row in _read(folder, "currencies.yaml"):
+        rates = row.pop("rates", [])
+        data = schemas.CurrencySchema().load(row)
+        data.pop("rates", None)
+        currency = Currency(**data)
+        currency.rates = [ExchangeRate(rate_date=schemas.ExchangeRateSchema().load(
+            {"rate_date": r["date"], "rate": r["rate"]})["rate_date"], rate=Decimal(r["rate"])) for r in rates]
+        currencies[data["code"]] = currency
+    session.add_all(currencies.values())
+    counts |= {"countries": len(countries), "currencies": len(currencies)}
+
+    layout = _read(folder, "warehouse.yaml")
+    warehouse = Warehouse(**schemas.WarehouseSchema().load(layout["warehouse"]))
+    session.add(warehouse)
+    session.flush()
+    sequence, location_rows = 0, []
+    zones = {}
+    for zone_row in layout["zones"]:
+        patterns = zone_row.pop("locations")
+        zone = Zone(**schemas.ZoneSchema().load({**zone_row, "warehouse_id": warehouse.id}))
+        session.add(zone)
+        session.flush()
+        zones[zone.kind] = zone
+        for spec in patterns:
+            for loc in expand(spec):
+                sequence += 1
+                location_rows.append({
+                    "warehouse_id": warehouse.id, "zone_id": zone.id, "pick_sequence": sequence,
+                    "capacity": spec.get("capacity", 0),
+                    "max_weight_kg": Decimal(spec["max_weight_kg"]) if spec.get("max_weight_kg") else None,
+                    "aisle": loc.get("aisle", ""), "bay": loc.get("bay", ""), "level": loc.get("level", ""),
+                    "bin": loc.get("bin", ""), "code": loc["code"], "active": True})
+    session.execute(sa.insert(Location), location_rows)
+    counts |= {"warehouses": 1, "zones": len(zones), "locations": len(location_rows)}
+
+    sellers = {}
+    for row in _read(folder, "sellers.yaml"):
+        status = row.pop("filing_status", "draft")
+        seller = Seller(**schemas.SellerSchema().load(row), filing_status=status)
+        sellers[seller.code] = seller
+    session.add_all(sellers.values())
+    session.flush()
+    counts["sellers"] = len(sellers)
+
+    products = []
+    for row in _read(folder, "products.yaml"):
+        seller = sellers[row.pop("seller")]
+        status = row.pop("filing_status", "draft")
+        origin, currency = countries[row.pop("origin")], currencies[row.pop("currency")]
+        data = schemas.ProductSchema().load({**row, "origin_country_id": origin.id, "currency_id": currency.id,
+                                             "seller_id": seller.id})
+        codes = data.pop("barcode_codes")
+        product = Product(**data, filing_status=status)
+        product.barcodes = [ProductBarcode(code=c, seller_id=seller.id) for c in codes]
+        products.append(product)
+    session.add_all(products)
+    counts["products"] = len(products)
+
+    for row in _read(folder, "carriers.yaml"):
+        channels = row.pop("channels", [])
+        carrier = Carrier(**schemas.CarrierSchema().load(row))
+        session.add(carrier)
+        session.flush()
+        for ch in channels:
+            session.add(Channel(**schemas.ChannelSchema().load(
+                {**ch, "carrier_id": carrier.id})))
+    session.add_all(PackagingMaterial(**schemas.PackagingMaterialSchema().load(row))
+                    for row in _read(folder, "packaging.yaml"))
+
+    for row in _read(folder, "users.yaml"):
+        seller = sellers.get(row.get("seller"))
+        create_user(row["username"], row["password"], row["role"], seller_id=seller.id if seller else None,
+                    display_name=row.get("display_name", ""))
+    session.flush()
+    counts["users"] = len(_read(folder, "users.yaml"))
+
+    if stock:
+        counts["stock movements"] = _opening_stock(products, zones)
+    return counts
+
+
+def _opening_stock(products: list[Product], zones: dict[str, Zone]) -> int:
+    """Some stock in every state a demo needs: stored, awaiting declaration, on hold, awaiting QC."""
+    rng = random.Random(2026)
+    locations = {kind: db.session.scalars(sa.select(Location).where(Location.zone_id == zone.id)
+                                          .order_by(Location.pick_sequence)).all()
+                 for kind, zone in zones.items()}
+    approved = [p for p in products if p.filing_status == "approved"]
+    movements = 0
+    for i, product in enumerate(approved[:120]):
+        location = locations["storage"][i * 7 % len(locations["storage"])]
+        inventory.receive(product, location, rng.randint(20, 180), status="available",
+                          lpn=f"LPN{900000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
+        movements += 1
+    for i, product in enumerate(approved[120:140]):
+        inventory.receive(product, locations["temp_storage"][i], rng.randint(10, 60), status="temp_stored",
+                          lpn=f"LPN{901000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
+        movements += 1
+    for i, product in enumerate(approved[140:145]):
+        inventory.receive(product, locations["temp_storage"][40 + i], rng.randint(5, 20), status="customs_hold",
+                          lpn=f"LPN{902000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
+        movements += 1
+    for i, product in enumerate(approved[145:155]):
+        inventory.receive(product, locations["qc"][i], rng.randint(5, 30), status="qc_pending",
+                          lpn=f"LPN{903000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
+        movements += 1
+    return movements
