@@ -1,3 +1,280 @@
-from flask import Blueprint
+"""Screens: sign-in, dashboard, record lists and edit forms for every resource, stock, movements, audit.
+
+Staff reach them under /admin, sellers under /oms (the same screens, limited to their own records).
+Forms carry a CSRF token; every write goes through the same resource services as the API.
+"""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from wms.auth.api import audit_listing, audit_query, users
+from wms.auth.permissions import allowed
+from wms.auth.service import authenticate
+from wms.core.listing import load_args
+from wms.db import unit_of_work
+from wms.errors import Forbidden, Unauthorized, WmsError
+from wms.extensions import db
+from wms.i18n import get_locale, message, translate_errors
+from wms.inventory.api import movement_listing, movement_query, stock_listing, stock_query
+from wms.inventory.models import StockBalance
+from wms.masterdata.models import Location, Product, Seller
+from wms.masterdata.service import FILING, RESOURCES, file_event
+from wms.web import forms
 
 bp = Blueprint("web", __name__)
+SCREENS = {r.name: r for r in [*RESOURCES, users]}
+FILING_SCREENS = {"products", "sellers"}
+LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
+    "stock": ("Stock", "库存", "inventory.read", stock_listing, stock_query),
+    "movements": ("Movements", "库存流水", "inventory.read", movement_listing, movement_query),
+    "audit": ("Audit log", "审计日志", "audit.read", audit_listing, audit_query),
+}
+
+
+def _(text_en: str, text_zh: str) -> str:
+    return text_zh if get_locale() == "zh-CN" else text_en
+
+
+@bp.app_context_processor
+def _template_globals():
+    return {"_": _, "locale": get_locale(), "user": g.get("user"), "csrf_token": csrf_token, "nav": _nav()}
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+@bp.before_request
+def _csrf():
+    if request.method == "POST" and request.form.get("csrf_token") != session.get("csrf"):
+        raise Forbidden("csrf_failed")
+
+
+def _nav() -> list[tuple[str, str]]:
+    user = g.get("user")
+    if user is None:
+        return []
+    prefix = "/oms" if user.is_seller else "/admin"
+    items = [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("stock", "movements")
+             if allowed(user.role, LISTS[name][2])]
+    items += [(f"{prefix}/{r.name}", r.label) for r in SCREENS.values() if allowed(user.role, r.read)
+              and not (user.is_seller and r.name == "users")]
+    if allowed(user.role, "audit.read"):
+        items.append((f"{prefix}/audit", _(*LISTS["audit"][:2])))
+    return items
+
+
+def _signed_in():
+    if g.get("user") is None:
+        return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+# --- sign-in, language, dashboard --------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            with unit_of_work():
+                user = authenticate(request.form.get("username", "").strip(), request.form.get("password", ""))
+            session.clear()
+            session.update(user_id=user.id, auth_stamp=user.password_hash[-12:])
+            target = request.args.get("next") or "/"
+            return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+        except (Unauthorized, WmsError) as exc:
+            error = message(exc.code, **exc.params)
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    target = request.referrer or "/"
+    response = redirect(target)
+    if code in ("zh-CN", "en"):
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@bp.get("/")
+def dashboard():
+    if (r := _signed_in()) is not None:
+        return r
+    by_status = dict(db.session.execute(
+        _scoped(sa.select(StockBalance.status, sa.func.sum(StockBalance.qty)).group_by(StockBalance.status),
+                StockBalance.seller_id)).all())
+    counts = {
+        _("Products", "商品"): db.session.scalar(_scoped(sa.select(sa.func.count(Product.id)), Product.seller_id)),
+        _("Sellers", "卖家"): db.session.scalar(_scoped(sa.select(sa.func.count(Seller.id)), Seller.id)),
+    }
+    if not g.user.is_seller:
+        counts[_("Locations", "库位")] = db.session.scalar(sa.select(sa.func.count(Location.id)))
+    return render_template("dashboard.html", by_status=by_status, counts=counts)
+
+
+def _scoped(query, column):
+    return query.where(column == g.user.seller_id) if g.user.is_seller else query
+
+
+# --- lists ---------------------------------------------------------------------------------------------
+
+def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None):
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, permission):
+        raise Forbidden(role=g.user.role)
+    args = load_args(listing.args_schema(name.title())(), request.args)
+    query = listing.apply(base_query, args)
+    if args["format"] != "json":
+        from wms.core.listing import export
+        return export(query, listing.columns, args["format"], name, get_locale())
+    from wms.core.listing import page
+    result = page(query, args)
+    here = {k: v for k, v in request.args.items() if k not in ("page", "format")}
+    filters = [(key, forms.label(key), request.args.get(key, "")) for key in listing.filters]
+    return render_template("list.html", title=title, result=result, columns=listing.columns,
+                           sortable=set(listing.sort) | {"id"}, sort=args.get("sort") or listing.default_sort,
+                           q=args.get("q", ""), filters=filters, link=link, new_url=new_url,
+                           query=lambda **kw: "?" + urlencode({**here, **kw}))
+
+
+def _prefix() -> str:
+    return "/oms" if g.get("user") is not None and g.user.is_seller else "/admin"
+
+
+@bp.get("/admin/<any(stock, movements, audit):name>")
+@bp.get("/oms/<any(stock, movements, audit):name>")
+def report(name: str):
+    en, zh, permission, listing, query = LISTS[name]
+    base = query() if g.get("user") is not None else None
+    return _list_page(name, title=_(en, zh), permission=permission, listing=listing, base_query=base)
+
+
+@bp.get("/admin/<resource>")
+@bp.get("/oms/<resource>")
+def records(resource: str):
+    res = SCREENS.get(resource) or abort(404)
+    can_write = g.get("user") is not None and allowed(g.user.role, res.write)
+    return _list_page(res.name, title=res.label, permission=res.read, listing=res.listing,
+                      base_query=res.select() if g.get("user") is not None else None,
+                      link=lambda row: f"{_prefix()}/{res.name}/{row.id}",
+                      new_url=f"{_prefix()}/{res.name}/new" if can_write else None)
+
+
+# --- forms ---------------------------------------------------------------------------------------------
+
+def _hidden(res) -> tuple:
+    return ("seller_id",) if g.user.is_seller else ()
+
+
+@bp.route("/admin/<resource>/new", methods=["GET", "POST"])
+@bp.route("/oms/<resource>/new", methods=["GET", "POST"])
+def new_record(resource: str):
+    if (r := _signed_in()) is not None:
+        return r
+    res = SCREENS.get(resource) or abort(404)
+    if not allowed(g.user.role, res.write):
+        raise Forbidden(role=g.user.role)
+    schema = res.schema()
+    items = forms.widgets(schema, res.references, hidden=_hidden(res))
+    if request.method == "POST":
+        data = forms.from_form(request.form, items, schema)
+        try:
+            with unit_of_work():
+                obj = res.create(schema.load(data))
+            flash(_("Saved.", "已保存。"), "ok")
+            return redirect(f"{_prefix()}/{res.name}/{obj.id}")
+        except (ValidationError, WmsError) as exc:
+            return _form_errors(res, items, data, exc, obj=None)
+    return render_template("form.html", res=res, items=items, obj=None, can_write=True, filing=None)
+
+
+@bp.route("/admin/<resource>/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/oms/<resource>/<int:record_id>", methods=["GET", "POST"])
+def edit_record(resource: str, record_id: int):
+    if (r := _signed_in()) is not None:
+        return r
+    res = SCREENS.get(resource) or abort(404)
+    if not allowed(g.user.role, res.read):
+        raise Forbidden(role=g.user.role)
+    obj = res.get(record_id)
+    can_write = allowed(g.user.role, res.write)
+    schema = res.schema(partial=True)
+    items = forms.widgets(res.schema(), res.references, hidden=_hidden(res))
+    if request.method == "POST":
+        if not can_write:
+            raise Forbidden(role=g.user.role)
+        data = forms.from_form(request.form, items, schema)
+        try:
+            with unit_of_work():
+                res.update(obj, schema.load(data))
+            flash(_("Saved.", "已保存。"), "ok")
+            return redirect(request.path)
+        except (ValidationError, WmsError) as exc:
+            return _form_errors(res, items, data, exc, obj=obj)
+    forms.to_form(obj, items, res.schema())
+    return render_template("form.html", res=res, items=items, obj=obj, can_write=can_write,
+                           filing=_filing_actions(res, obj))
+
+
+def _form_errors(res, items, data, exc, obj):
+    db.session.rollback()
+    errors = exc.messages if isinstance(exc, ValidationError) else (exc.errors or {})
+    forms.fill(items, data, translate_errors(errors))
+    general = None if errors else message(exc.code, **exc.params)
+    return render_template("form.html", res=res, items=items, obj=obj, can_write=True, general=general,
+                           filing=_filing_actions(res, obj) if obj else None), 422
+
+
+def _filing_actions(res, obj):
+    if res.name not in FILING_SCREENS or obj is None:
+        return None
+    from wms.masterdata.api import FILING_PERMISSION
+    events = [e for e in FILING.allowed_events(obj.filing_status) if allowed(g.user.role, FILING_PERMISSION[e])]
+    return {"status": obj.filing_status, "note": obj.filing_note, "events": events}
+
+
+@bp.post("/admin/<resource>/<int:record_id>/<any(activate, deactivate):action>")
+@bp.post("/oms/<resource>/<int:record_id>/<any(activate, deactivate):action>")
+def toggle_record(resource: str, record_id: int, action: str):
+    if (r := _signed_in()) is not None:
+        return r
+    res = SCREENS.get(resource) or abort(404)
+    if not allowed(g.user.role, res.write):
+        raise Forbidden(role=g.user.role)
+    with unit_of_work():
+        res.set_active(res.get(record_id), action == "activate")
+    flash(_("Activated.", "已启用。") if action == "activate" else _("Deactivated.", "已停用。"), "ok")
+    return redirect(f"{_prefix()}/{res.name}/{record_id}")
+
+
+@bp.post("/admin/<any(products, sellers):resource>/<int:record_id>/filing/<event>")
+@bp.post("/oms/<any(products, sellers):resource>/<int:record_id>/filing/<event>")
+def filing_event(resource: str, record_id: int, event: str):
+    if (r := _signed_in()) is not None:
+        return r
+    from wms.masterdata.api import FILING_PERMISSION
+    res = SCREENS[resource]
+    if event not in FILING_PERMISSION or not allowed(g.user.role, FILING_PERMISSION[event]):
+        raise Forbidden(role=g.user.role)
+    try:
+        with unit_of_work():
+            file_event(res, res.get(record_id), event, request.form.get("note", "")[:500])
+        flash(_("Filing updated.", "备案状态已更新。"), "ok")
+    except WmsError as exc:
+        flash(message(exc.code, **exc.params), "error")
+    return redirect(f"{_prefix()}/{res.name}/{record_id}")
