@@ -57,7 +57,7 @@ def post(kind: str, changes: Iterable[tuple[StockKey, int]], *, doc_type: str = 
         free = (balance.qty - balance.reserved_qty) if balance else 0
         if qty < 0 and free + qty < 0:
             raise InsufficientStock(available=free, requested=-qty, product_id=key.product_id,
-                                    location_id=key.location_id, status=key.status, lpn=key.lpn, lot=key.lot)
+                                    location_id=key.location_id, stock_status=key.status, lpn=key.lpn, lot=key.lot)
         balance.qty += qty
         movement.lines.append(MovementLine(
             balance_id=balance.id, product_id=key.product_id, seller_id=balance.seller_id,

@@ -33,6 +33,33 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+STATES: dict[str, tuple[str, str]] = {
+    # goods
+    "temp_stored": ("Temp-stored", "暂存"), "customs_hold": ("Customs hold", "海关查验扣留"), "released": ("Released", "已放行"),
+    "qc_pending": ("QC pending", "待质检"), "available": ("Available", "可用"), "defective": ("Defective", "不良品"),
+    "seized": ("Seized", "海关没收"),
+    # filing
+    "draft": ("Draft", "暂存"), "declared": ("Declared", "已申报"), "approved": ("Approved", "已备案"),
+    "returned": ("Returned", "已退回"), "declare": ("Declare", "申报"), "approve": ("Approve", "审核通过"),
+    "return": ("Return", "退回"), "revise": ("Revise", "变更"),
+    # movement kinds
+    "receive": ("Receive", "入库"), "move": ("Move", "移库"), "status_change": ("Status change", "状态变更"),
+    "adjust": ("Adjustment", "调整"), "issue": ("Issue", "出库"),
+    # zone kinds
+    "receiving": ("Receiving", "收货区"), "temp_storage": ("Temporary storage", "暂存区"), "qc": ("QC", "质检区"),
+    "storage": ("Storage", "存储区"), "packing": ("Packing", "打包区"), "dispatch": ("Dispatch", "发货区"),
+    # roles
+    "admin": ("Administrator", "管理员"), "supervisor": ("Supervisor", "主管"), "operator": ("Operator", "作业员"),
+    "seller": ("Seller", "卖家"), "customs": ("Customs liaison", "关务"),
+}
+STATE_COLUMNS = frozenset({"status", "filing_status", "kind", "movement.kind", "role", "zone.kind"})
+
+
+def state(value) -> str:
+    en, zh = STATES.get(str(value), (str(value), str(value)))
+    return zh if get_locale() == "zh-CN" else en
+
+
 def label(name: str) -> str:
     en, zh = LABELS.get(name, (name.replace("_", " ").capitalize(),) * 2)
     return zh if get_locale() == "zh-CN" else en

@@ -21,7 +21,9 @@ from wms.errors import Forbidden, Unauthorized, WmsError
 from wms.extensions import db
 from wms.i18n import get_locale, message, translate_errors
 from wms.inventory.api import movement_listing, movement_query, stock_listing, stock_query
+from wms.auth.models import ROLES
 from wms.inventory.models import StockBalance
+from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, Seller
 from wms.masterdata.service import FILING, RESOURCES, file_event
 from wms.web import forms
@@ -42,7 +44,8 @@ def _(text_en: str, text_zh: str) -> str:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"_": _, "locale": get_locale(), "user": g.get("user"), "csrf_token": csrf_token, "nav": _nav()}
+    return {"_": _, "locale": get_locale(), "user": g.get("user"), "csrf_token": csrf_token, "nav": _nav(),
+            "state": forms.state, "state_columns": forms.STATE_COLUMNS}
 
 
 def csrf_token() -> str:
@@ -132,7 +135,31 @@ def _scoped(query, column):
 
 # --- lists ---------------------------------------------------------------------------------------------
 
-def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None):
+STATE_FILTERS = {"status": GOODS.states, "filing_status": FILING.states, "role": ROLES}
+
+
+def _filter_widgets(listing, references: dict) -> list[forms.Widget]:
+    """Filters of a list screen: yes/no for flags, a choice of records for references, else text."""
+    from marshmallow import fields as mf
+    out = []
+    for key, (fld, _attr) in listing.filters.items():
+        if key in references and not (g.user.is_seller and key == "seller_id"):
+            choices = [("", "—"), *forms._reference_choices(references[key])]
+        elif isinstance(fld, mf.Boolean):
+            choices = [("", "—"), ("true", _("Yes", "是")), ("false", _("No", "否"))]
+        elif key in STATE_FILTERS:
+            choices = [("", "—"), *((v, forms.state(v)) for v in STATE_FILTERS[key])]
+        else:
+            choices = None
+        if key == "seller_id" and g.user.is_seller:
+            continue
+        out.append(forms.Widget(key, forms.label(key), "select" if choices else "text", choices=choices or [],
+                                value=request.args.get(key, "")))
+    return out
+
+
+def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None,
+               references=None):
     if (r := _signed_in()) is not None:
         return r
     if not allowed(g.user.role, permission):
@@ -145,7 +172,7 @@ def _list_page(name: str, *, title: str, permission: str, listing, base_query, l
     from wms.core.listing import page
     result = page(query, args)
     here = {k: v for k, v in request.args.items() if k not in ("page", "format")}
-    filters = [(key, forms.label(key), request.args.get(key, "")) for key in listing.filters]
+    filters = _filter_widgets(listing, references or {})
     return render_template("list.html", title=title, result=result, columns=listing.columns,
                            sortable=set(listing.sort) | {"id"}, sort=args.get("sort") or listing.default_sort,
                            q=args.get("q", ""), filters=filters, link=link, new_url=new_url,
@@ -172,7 +199,7 @@ def records(resource: str):
     return _list_page(res.name, title=res.label, permission=res.read, listing=res.listing,
                       base_query=res.select() if g.get("user") is not None else None,
                       link=lambda row: f"{_prefix()}/{res.name}/{row.id}",
-                      new_url=f"{_prefix()}/{res.name}/new" if can_write else None)
+                      new_url=f"{_prefix()}/{res.name}/new" if can_write else None, references=res.references)
 
 
 # --- forms ---------------------------------------------------------------------------------------------

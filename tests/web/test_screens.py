@@ -1,0 +1,110 @@
+"""Screens through the real routes: sign-in with CSRF, lists (search, sort, page, export), forms with
+validation messages, sellers limited to their own records, zh-CN/en."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from wms.masterdata.models import Product, Seller
+
+HTML = {"Accept": "text/html"}
+
+
+def csrf(response) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def sign_in(client):
+    def _sign_in(username: str, password: str):
+        token = csrf(client.get("/login"))
+        return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    return _sign_in
+
+
+def test_screens_need_sign_in(client):
+    response = client.get("/admin/products", headers=HTML)
+    assert response.status_code == 302 and response.location.startswith("/login?next=/admin/products")
+
+
+def test_sign_in_rejects_wrong_password_and_form_without_csrf(client, sign_in):
+    assert sign_in("admin", "wrong-password").status_code == 401
+    response = client.post("/login", data={"username": "admin", "password": "admin-demo"}, headers=HTML)
+    assert response.status_code == 403
+    assert "表单已过期" in response.get_data(as_text=True) or "form expired" in response.get_data(as_text=True)
+
+
+def test_list_search_sort_page_and_export(client, sign_in):
+    assert sign_in("admin", "admin-demo").status_code == 302
+    page = client.get("/admin/products?q=耳机&sort=-sku", headers=HTML).get_data(as_text=True)
+    skus = re.findall(r'<a href="/admin/products/\d+">([^<]+)</a>', page)
+    assert skus and skus == sorted(skus, reverse=True)
+    second = client.get("/admin/locations?page=2&per_page=10", headers=HTML).get_data(as_text=True)
+    assert "2 / 216" in second
+    export = client.get("/admin/products?q=耳机&format=csv")
+    assert export.mimetype == "text/csv"
+    lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == 1 + len(skus)
+
+
+def test_form_shows_field_errors_in_chinese_and_saves_valid_input(client, sign_in, dbs):
+    sign_in("admin", "admin-demo")
+    client.set_cookie("lang", "zh-CN")
+    form = client.get("/admin/products/new", headers=HTML)
+    token = csrf(form)
+    bad = client.post("/admin/products/new", headers=HTML, data={
+        "csrf_token": token, "sku": "NEW-1", "name_zh": "", "hs_code": "12345", "barcodes": "6901234567893"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "HS 编码必须为 10 位数字" in text and "校验位错误" in text
+    seller = dbs.scalar(sa.select(Seller.id).where(Seller.code == "SZ-LEJU"))
+    good = client.post("/admin/products/new", headers=HTML, data={
+        "csrf_token": token, "seller_id": seller, "sku": "NEW-1", "name_zh": "测试水杯", "hs_code": "9617001100",
+        "barcodes": "6901234567892", "origin_country_id": "1", "currency_id": "1", "declared_price": "9.9",
+        "liquid": "on"})
+    assert good.status_code == 302
+    product = dbs.scalars(sa.select(Product).where(Product.sku == "NEW-1")).one()
+    assert product.liquid and not product.battery and product.unit == "011"
+    assert product.barcode_codes == ["6901234567892"]
+
+
+def test_seller_sees_only_own_products_and_cannot_open_others(client, sign_in, dbs):
+    sign_in("anke", "anke-demo")
+    page = client.get("/oms/products?per_page=500", headers=HTML).get_data(as_text=True)
+    assert "SZ-ANKE" in page and "SZ-JINYI" not in page and "SZ-LEJU" not in page
+    other = dbs.scalar(sa.select(Product.id).join(Seller).where(Seller.code == "SZ-JINYI").limit(1))
+    assert client.get(f"/oms/products/{other}", headers=HTML).status_code == 404
+    assert client.get("/oms/locations", headers=HTML).status_code == 403
+    assert "/oms/locations" not in client.get("/", headers=HTML).get_data(as_text=True)
+
+
+def test_filing_buttons_follow_role_and_state(client, sign_in, dbs):
+    product = dbs.scalars(sa.select(Product).join(Seller).where(Seller.code == "SZ-ANKE",
+                                                                Product.filing_status == "draft")).first()
+    sign_in("anke", "anke-demo")
+    page = client.get(f"/oms/products/{product.id}", headers=HTML)
+    assert f"/oms/products/{product.id}/filing/declare" in page.get_data(as_text=True)
+    client.post(f"/oms/products/{product.id}/filing/declare", data={"csrf_token": csrf(page)})
+    dbs.refresh(product)
+    assert product.filing_status == "declared"
+    assert "/filing/approve" not in client.get(f"/oms/products/{product.id}").get_data(as_text=True)
+
+
+def test_language_switch(client, sign_in):
+    sign_in("admin", "admin-demo")
+    client.get("/lang/en")
+    assert "Products" in client.get("/admin/products", headers=HTML).get_data(as_text=True)
+    client.get("/lang/zh-CN")
+    assert "商品" in client.get("/admin/products", headers=HTML).get_data(as_text=True)
+
+
+def test_deactivate_keeps_the_row(client, sign_in, dbs):
+    sign_in("supervisor", "super-demo")
+    page = client.get("/admin/packaging-materials/1", headers=HTML)
+    client.post("/admin/packaging-materials/1/deactivate", data={"csrf_token": csrf(page)})
+    from wms.masterdata.models import PackagingMaterial
+    material = dbs.get(PackagingMaterial, 1)
+    dbs.refresh(material)
+    assert material.active is False
