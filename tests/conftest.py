@@ -43,8 +43,15 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _transaction(app):
-    """Bind the session to one connection whose outer transaction is rolled back after the test."""
+def _transaction(request):
+    """Bind the session to one connection whose outer transaction is rolled back after the test.
+
+    Tests marked ``live`` commit for real, on a database of their own, and are left alone.
+    """
+    if request.node.get_closest_marker("live"):
+        yield None
+        return
+    app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -2,11 +2,6 @@
 and the models agree with the migrated schema (what `flask db check` asserts), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import os
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -17,25 +12,7 @@ from flask_migrate import downgrade, upgrade
 from wms import create_app
 from wms.extensions import db
 
-
-@contextmanager
-def empty_database(tmp_path):
-    """An empty database of the kind the tests run on."""
-    url = os.environ.get("WMS_TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    import psycopg
-    parts = urlsplit(url)
-    name = f"wms_migr_{uuid.uuid4().hex[:10]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.databases import empty_database
 
 
 def test_single_head(app):
@@ -44,6 +21,7 @@ def test_single_head(app):
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+@pytest.mark.live
 def test_upgrade_matches_models_and_downgrade_empties(tmp_path):
     with empty_database(tmp_path) as url:
         app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
