@@ -55,3 +55,13 @@ def test_create_user_needs_seller_for_seller_role(runner):
 def test_seed_if_empty_does_nothing_on_a_loaded_database(runner):
     result = runner.invoke(args=["wms", "seed", "--if-empty"])
     assert result.exit_code == 0 and "already" in result.output
+
+
+def test_database_session_settings(dbs):
+    """SQLite: WAL and foreign keys on. PostgreSQL: read committed, with row locks doing the work."""
+    if dbs.get_bind().dialect.name == "postgresql":
+        assert dbs.execute(sa.text("SHOW transaction_isolation")).scalar() == "read committed"
+        return
+    assert dbs.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+    assert dbs.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+
