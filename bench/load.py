@@ -6,6 +6,7 @@ rate and the latency percentiles; everything (warm-up and tail too) counts in ``
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter
@@ -23,8 +24,8 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
     """Nearest-rank percentile of an already sorted list."""
     if not sorted_values:
         return None
-    rank = max(1, round(p / 100 * len(sorted_values) + 0.4999999))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
+    rank = min(len(sorted_values), max(1, math.ceil(p / 100 * len(sorted_values))))
+    return sorted_values[rank - 1]
 
 
 @dataclass
@@ -98,7 +99,8 @@ def run(workers: list[Worker], *, warmup: float, seconds: float,
                 try:
                     worker.recover()
                 except Exception:
-                    time.sleep(0.1)
+                    pass
+                time.sleep(0.01)     # no busy loop against a server or database that is down
             t_end = time.perf_counter()
             out.append((t_end, (t_end - t_start) * 1000, ok, outcome))
             if outcome not in seen and body is not None:

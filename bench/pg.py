@@ -78,3 +78,12 @@ def check_ledger(url: str) -> tuple[bool, str]:
 def count_movements(url: str) -> int:
     with psycopg.connect(url) as conn:
         return conn.execute("SELECT count(*) FROM movements").fetchone()[0]
+
+
+def spare_connections(admin: str) -> int:
+    """Connections PostgreSQL can still accept (max_connections minus reserved slots minus those in use)."""
+    with psycopg.connect(admin) as conn:
+        limit = int(conn.execute("SHOW max_connections").fetchone()[0])
+        reserved = int(conn.execute("SHOW superuser_reserved_connections").fetchone()[0])
+        used = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'").fetchone()[0]
+    return limit - reserved - used

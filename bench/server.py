@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +28,7 @@ class Server:
         self.db_url, self.threads, self.log_path, self.host = db_url, threads, log_path, host
         self.port = free_port(host)
         self.process: subprocess.Popen | None = None
+        self.runtime_dir: str | None = None
 
     @property
     def pid(self) -> int | None:
@@ -33,7 +36,11 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         """Launch the server (DB pool sized to its threads) and wait for ``GET /healthz`` to answer 200."""
-        env = app_env(self.db_url, WMS_DB_POOL_SIZE=str(self.threads))
+        # gunicorn (>= 25) binds a control socket at $XDG_RUNTIME_DIR/gunicorn.ctl, else ~/.gunicorn/gunicorn.ctl,
+        # and unlinks it on exit: a private directory keeps the bench from taking over (and then deleting)
+        # the socket of another server running on this machine.
+        self.runtime_dir = tempfile.mkdtemp(prefix="wms-bench-")
+        env = app_env(self.db_url, WMS_DB_POOL_SIZE=str(self.threads), XDG_RUNTIME_DIR=self.runtime_dir)
         cmd = [sys.executable, "-m", "flask", "--app", "wsgi", "wms", "serve", "--host", self.host,
                "--port", str(self.port), "--threads", str(self.threads)]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,14 +69,16 @@ class Server:
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM (gunicorn's graceful stop), then SIGKILL after ``timeout`` seconds."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        if self.runtime_dir:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+            self.runtime_dir = None
 
     def log_tail(self, lines: int = 40) -> str:
         try:

@@ -84,22 +84,33 @@ def check_ledger_command():
 @cli.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="PORT or 5000")
-@click.option("--threads", default=32, type=int)
-def serve_command(host: str, port: int, threads: int):
-    """Serve HTTP and Socket.IO (gunicorn, one worker, threads)."""
+@click.option("--threads", default=32, type=int, help="Threads per worker.")
+@click.option("--workers", default=lambda: int(os.environ.get("WMS_WORKERS", "1")), type=int,
+              show_default="WMS_WORKERS or 1", help="Processes; more than one needs WMS_REDIS_URL.")
+def serve_command(host: str, port: int, threads: int, workers: int):
+    """Serve HTTP and Socket.IO (gunicorn gthread workers)."""
     from gunicorn.app.base import BaseApplication
 
+    if workers > 1 and not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Several workers share board events through Redis: set WMS_REDIS_URL.")
     _print_logins(host, port)
     app = current_app._get_current_object()
+
+    def fresh_connections(_server, _worker):
+        """A forked worker opens its own database connections; none are shared across processes."""
+        with app.app_context():
+            db.engine.dispose(close=False)
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("workers", 1)
+            self.cfg.set("workers", workers)
+            self.cfg.set("control_socket_disable", True)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", os.environ.get("WMS_ACCESS_LOG") or None)
             self.cfg.set("timeout", 120)
+            self.cfg.set("post_fork", fresh_connections)
 
         def load(self):
             return app

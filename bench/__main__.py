@@ -1,0 +1,182 @@
+"""``python -m bench`` (``make bench``): move scans through the HTTP API on PostgreSQL vs the DB ceiling.
+
+Steps: fresh database (migrate + demo data) → real server → HTTP runs (each client its own stock row,
+then all clients on one row) → server stopped → correctness checks → the same SQL straight over psycopg
+(the ceiling) → table + JSON in bench/results/ → database dropped (also on failure or Ctrl-C).
+Exits 1 when a correctness check fails; speed never fails the run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import sys
+import traceback
+from datetime import datetime, timezone
+
+from bench import ceiling, cpu, load, moves, pg
+from bench.report import RESULTS_DIR, Row, details, table, write_json
+from bench.server import Server
+
+POOL_OVERFLOW = 20     # the app's SQLAlchemy max_overflow (wms/config.py)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Move scans through the HTTP API under concurrent clients on PostgreSQL, next to the "
+                    "database's own ceiling for the same SQL, measured in the same run.",
+        epilog="PostgreSQL admin URL: env WMS_BENCH_PG_ADMIN_URL (default " + pg.DEFAULT_ADMIN_URL + ").")
+    parser.add_argument("--clients", type=_positive(int), default=16, help="concurrent clients (default 16)")
+    parser.add_argument("--seconds", type=_positive(float), default=10.0, help="measured seconds per run (default 10)")
+    parser.add_argument("--warmup", type=_positive(float, zero=True), default=2.0,
+                        help="warm-up seconds before each measured run (default 2)")
+    parser.add_argument("--threads", type=_positive(int), default=32, help="server threads (default 32)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database (its URL is printed)")
+    return parser.parse_args(argv)
+
+
+def _positive(kind, zero: bool = False):
+    def convert(text: str):
+        value = kind(text)
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(f"must be {'>= 0' if zero else '> 0'}: {text}")
+        return value
+    return convert
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _terminate(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)     # even when started with SIGINT ignored
+    now = datetime.now(timezone.utc)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    admin = pg.admin_url()
+    name = f"wms_bench_{now:%Y%m%d_%H%M%S}_{os.getpid()}"
+    url = pg.database_url(admin, name)
+    server: Server | None = None
+    created = False
+    try:
+        spare = pg.spare_connections(admin)
+        needed = max(args.clients, args.threads + POOL_OVERFLOW) + 5
+        if needed > spare:
+            say(f"PostgreSQL accepts {spare} more connections; this run needs up to {needed} "
+                f"(--clients for the ceiling, --threads + {POOL_OVERFLOW} for the server). Lower them.")
+            return 2
+        say(f"database {name}: create, migrate, seed")
+        pg.create_database(admin, name)
+        created = True
+        seeded = pg.migrate_and_seed(url)
+        say(f"  {seeded}")
+
+        server = Server(url, args.threads, RESULTS_DIR / f"{stamp}-server.log")
+        http_runs, movements, variants, logins, idle = http_phase(args, server, url, name)
+        checks = [movements, ledger_check(url, "after the HTTP runs")]
+        ceiling_runs = ceiling_phase(args, url, name, variants, logins, http_runs["spread"].samples.get("201"))
+        checks.append(ledger_check(url, "after the ceiling runs"))
+
+        rows = [Row(f"move scans, HTTP API, {args.clients} clients", "spread",
+                    http_runs["spread"], ceiling_runs["spread"]),
+                Row(f"move scans, contended (1 row), {args.clients} clients", "contended",
+                    http_runs["contended"], ceiling_runs["contended"], has_target=False)]
+        tracebacks = server_tracebacks(server)
+        say("\n" + table(rows))
+        say(details(rows))
+        if tracebacks:
+            say(f"server log: {tracebacks} tracebacks — see {server.log_path}")
+        for check in checks:
+            say(f"check {'OK  ' if check['passed'] else 'FAIL'} {check['name']}: {check['detail'].splitlines()[-1]}")
+        path = write_json(stamp, {
+            "timestamp": now.isoformat(), "benchmark": "move scans, HTTP API vs database ceiling",
+            "config": vars(args), "database": name, "seed": seeded,
+            "machine": {"cores": os.cpu_count(), "busy_before_runs": idle, "python": platform.python_version(),
+                        "platform": platform.platform(), "postgresql": pg.server_version(url)},
+            "server": {"threads": args.threads, "db_pool_size": args.threads, "log": str(server.log_path),
+                       "tracebacks_logged": tracebacks},
+            "results": [r.as_dict() for r in rows], "checks": checks})
+        say(f"results: {path}")
+        return 0 if all(c["passed"] for c in checks) else 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    except Exception:  # setup or harness failure: say what, clean up, exit 2 (1 is for failed checks)
+        traceback.print_exc()
+        return 2
+    finally:
+        if server is not None:
+            server.stop()
+        if created and args.keep_db:
+            say(f"database kept: {url}")
+        elif created:
+            pg.drop_database(admin, name)
+
+
+def http_phase(args, server: Server, url: str, name: str):
+    """Start the server, sign in, plan the lanes, run both HTTP variants, stop the server, count movements."""
+    say(f"server: flask wms serve --threads {args.threads} on port {server.port} (log {server.log_path})")
+    server.start()
+    logins = moves.sign_in(server.host, server.port)
+    stock = moves.available_stock(server.host, server.port, logins[0])
+    lanes, hot = moves.plan(stock, args.clients)
+    say(f"  {len(logins)} tokens, {len(stock)} available stock rows; contended row: product "
+        f"{hot.product_id} {hot.lpn} at {hot.a_code} ({hot.qty} free) <-> {hot.b_code}")
+    variants = {"spread": lanes, "contended": [hot] * args.clients}
+    idle = cpu.background()
+    if idle is not None:
+        say(f"  machine {idle:.0%} busy before the runs" + (" — other work is running, expect noise"
+                                                           if idle > 0.1 else ""))
+    movements_before = pg.count_movements(url)
+    runs: dict[str, load.RunResult] = {}
+    for variant, lane_list in variants.items():
+        say(f"HTTP {variant}: {args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s")
+        runs[variant] = load.run(moves.clients(server.host, server.port, logins, lane_list),
+                                 warmup=args.warmup, seconds=args.seconds,
+                                 probe=cpu.probe(name, server.pid), diff=cpu.diff)
+        say(f"  {runs[variant].rate:,.0f} scans/s")
+    server.stop()
+    return runs, movement_check(url, movements_before, runs), variants, logins, idle
+
+
+def ceiling_phase(args, url: str, name: str, variants: dict, logins, answer: str | None) -> dict:
+    """The same workloads as SQL straight over psycopg, one connection per client, server stopped."""
+    runs = {}
+    for variant, lane_list in variants.items():
+        say(f"ceiling {variant}: {args.clients} connections, {args.warmup:g} s warm-up + {args.seconds:g} s")
+        runs[variant] = load.run(ceiling.workers(url, logins, lane_list, answer),
+                                 warmup=args.warmup, seconds=args.seconds, probe=cpu.probe(name), diff=cpu.diff)
+        say(f"  {runs[variant].rate:,.0f} transactions/s")
+    return runs
+
+
+def movement_check(url: str, before: int, runs: dict[str, load.RunResult]) -> dict:
+    """Every 201 answer made exactly one movement (warm-up and tail included), and nothing else did."""
+    created = pg.count_movements(url) - before
+    answered = sum(run.totals.get("201", 0) for run in runs.values())
+    return {"name": "movements created == 201 answers", "passed": created == answered,
+            "detail": f"{created} movements created, {answered} answers 201"}
+
+
+def ledger_check(url: str, when: str) -> dict:
+    passed, text = pg.check_ledger(url)
+    return {"name": f"flask wms check-ledger {when}", "passed": passed, "detail": text or "(no output)"}
+
+
+def server_tracebacks(server: Server) -> int:
+    """Tracebacks in the server log (wms/errors.py logs one per unhandled error; gunicorn too)."""
+    try:
+        return server.log_path.read_text(errors="replace").count("Traceback (most recent call last)")
+    except OSError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
