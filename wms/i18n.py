@@ -76,6 +76,7 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "Must be a positive quantity.": "数量必须为正数。",
     "Password must be at least 8 characters.": "密码至少 8 位。",
     "Source and destination are the same.": "源库位与目标库位相同。",
+    "A zone stays in its warehouse; make a new zone instead.": "库区不能移到其他仓库，请新建库区。",
 }
 
 

@@ -1,7 +1,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from wms.auth.models import ROLES
-from wms.core.fields import Text
+from wms.core.fields import Id, Text
 
 
 class TokenRequestSchema(Schema):
@@ -22,7 +22,7 @@ class UserSchema(Schema):
     username = Text(required=True, max_length=80, validate=validate.Regexp(r"^[\w.\-@]+$"))
     display_name = Text(load_default="", max_length=120)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    seller_id = fields.Integer(load_default=None, allow_none=True)
+    seller_id = Id(load_default=None, allow_none=True)
     seller_code = fields.String(attribute="seller.code", dump_only=True)
     locale = fields.String(load_default="zh-CN", validate=validate.OneOf(["zh-CN", "en"]))
     active = fields.Boolean(dump_only=True)
@@ -31,8 +31,11 @@ class UserSchema(Schema):
 
 
 class UserUpdateSchema(UserSchema):
+    """A user name is fixed once created (audit entries and tokens refer to it)."""
+
     class Meta:
         unknown = RAISE
+        ordered = True
         exclude = ("username",)
 
 

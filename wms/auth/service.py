@@ -39,6 +39,7 @@ def create_user(username: str, password: str, role: str, *, seller_id: int | Non
     user = User(username=username, password_hash=hash_password(password), role=role, seller_id=seller_id,
                 display_name=display_name or username, locale=locale)
     db.session.add(user)
+    db.session.flush()
     record("user.create", user, before=None, after=snapshot(user))
     return user
 

@@ -16,6 +16,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from wms.auth.service import require, seller_scope
+from wms.core.fields import RECORD_ID
 from wms.core.audit import diff, record, snapshot
 from wms.core.listing import ListSpec, export, page
 from wms.db import atomic
@@ -40,6 +41,12 @@ class Resource:
     before_save: Callable | None = None         # (obj, data, creating) -> None, domain rules
     after_save: Callable | None = None          # (obj, data, creating) -> None, child rows
     child_fields: tuple[str, ...] = ()          # loaded fields that are not columns (handled by after_save)
+    update_schema: type[Schema] | None = None   # what PATCH accepts, when it differs from create
+    before_deactivate: Callable | None = None   # (obj) -> None, raises when the row is still in use
+
+    @property
+    def patch_schema(self) -> type[Schema]:
+        return self.update_schema or self.schema
 
     @property
     def label(self) -> str:
@@ -101,12 +108,15 @@ class Resource:
         db.session.flush()
         if self.after_save:
             self.after_save(obj, children, False)
+        db.session.refresh(obj)          # references changed by id are read again for the answer
         old, new = diff(before, snapshot(obj) | self._child_snapshot(obj))
         if new:
             record(f"{self.entity}.update", obj, before=old, after=new)
         return obj
 
     def set_active(self, obj, active: bool):
+        if not active and obj.active and self.before_deactivate:
+            self.before_deactivate(obj)
         if obj.active != active:
             obj.active = active
             record(f"{self.entity}.{'activate' if active else 'deactivate'}", obj,
@@ -114,7 +124,11 @@ class Resource:
         return obj
 
     def _child_snapshot(self, obj) -> dict:
-        return {k: list(getattr(obj, k, None) or []) for k in self.child_fields if hasattr(obj, k)}
+        def plain(item):
+            if hasattr(item, "__table__"):
+                return {k: v for k, v in snapshot(item).items() if k not in ("id", "created_at", "updated_at")}
+            return item
+        return {k: [plain(i) for i in getattr(obj, k, None) or []] for k in self.child_fields if hasattr(obj, k)}
 
     def _own_seller(self, data: dict, creating: bool) -> dict:
         """A seller user writes only its own records; staff must say whose record it is."""
@@ -173,7 +187,7 @@ def register_api(blp, resource: Resource) -> None:
     """list/get/create/update and (de)activate routes for ``resource`` on ``blp``."""
     args_schema = resource.listing.args_schema(resource.schema.__name__.removesuffix("Schema"))
     out, many = resource.schema, page_schema(resource)
-    partial = resource.schema(partial=True)
+    partial = resource.patch_schema(partial=True)
     name = resource.name
 
     class Collection(MethodView):
@@ -213,7 +227,7 @@ def register_api(blp, resource: Resource) -> None:
     Collection.__name__ = f"{name}_collection"
     Item.__name__ = f"{name}_item"
     blp.route(f"/{name}", endpoint=f"{name}_collection")(Collection)
-    blp.route(f"/{name}/<int:record_id>", endpoint=f"{name}_item")(Item)
+    blp.route(f"/{name}/{RECORD_ID}", endpoint=f"{name}_item")(Item)
 
     for verb, active in (("deactivate", False), ("activate", True)):
         def toggle(record_id, _active=active):
@@ -222,4 +236,4 @@ def register_api(blp, resource: Resource) -> None:
         toggle.__name__ = f"{name}_{verb}"
         view = require(resource.write)(atomic(blp.response(200, out)(
             blp.doc(summary=f"{verb.capitalize()} one of {resource.title[0].lower()}")(toggle))))
-        blp.route(f"/{name}/<int:record_id>/{verb}", methods=["POST"], endpoint=f"{name}_{verb}")(view)
+        blp.route(f"/{name}/{RECORD_ID}/{verb}", methods=["POST"], endpoint=f"{name}_{verb}")(view)

@@ -32,5 +32,16 @@ class Code(Text):
         return normalize_code(value) if self.upper else fold_width(value).strip()
 
 
+MAX_ID = 2**31 - 1       # ids are 32-bit integers in every table
+
+
+RECORD_ID = f"<int(min=1, max={MAX_ID}):record_id>"     # URL part of a record's id
+
+
+def Id(**kwargs) -> fields.Integer:
+    """A record id: a positive 32-bit integer, so out-of-range input is a 422, never a database error."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 def positive_decimal(places: int = 3, **kwargs) -> fields.Decimal:
     return fields.Decimal(places=places, as_string=True, validate=validate.Range(min=0), allow_none=True, **kwargs)

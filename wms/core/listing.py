@@ -31,7 +31,7 @@ class ListArgs(Schema):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Text search"})
     sort = fields.String(validate=validate.Length(max=200),
                          metadata={"description": "Comma-separated columns, '-' for descending"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
     active = fields.Boolean(metadata={"description": "Only active (true) or only deactivated (false) rows"})
@@ -69,8 +69,8 @@ class ListSpec:
     def apply(self, query: sa.Select, args: dict) -> sa.Select:
         model = self.model
         if args.get("q"):
-            needle = f"%{args['q'].strip()}%"
-            query = query.where(sa.or_(*(attr.ilike(needle) for attr in self.search)))
+            needle = "%" + escape_like(args["q"].strip()) + "%"
+            query = query.where(sa.or_(*(attr.ilike(needle, escape="\\") for attr in self.search)))
         if "active" in args and hasattr(model, "active"):
             query = query.where(model.active.is_(args["active"]))
         for key, (_fld, attr) in self.filters.items():
@@ -92,6 +92,11 @@ class ListSpec:
             raise ValidationFailed({"sort": [f"Must be one of: {', '.join(self.sort)}."]})
         clauses.append(self.model.id.asc())    # a stable order for paging
         return clauses
+
+
+def escape_like(text: str) -> str:
+    """Search text is literal: LIKE's wildcards and the escape character are escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def page(query: sa.Select, args: dict) -> dict:
@@ -122,7 +127,7 @@ def export(query: sa.Select, columns: list[Column], fmt: str, name: str, locale:
     sheet = book.create_sheet(name[:31])
     sheet.append(headers)
     for row in rows:
-        sheet.append([_cell(c.value(row), xlsx=True) for c in columns])
+        sheet.append([_xlsx_cell(sheet, c.value(row)) for c in columns])
     out = io.BytesIO()
     book.save(out)
     return Response(out.getvalue(),
@@ -130,16 +135,37 @@ def export(query: sa.Select, columns: list[Column], fmt: str, name: str, locale:
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.xlsx"'})
 
 
-def _cell(value, xlsx: bool = False):
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell; text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if xlsx else value.isoformat()
+        return value.isoformat()
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if xlsx and not isinstance(value, (int, float, str)):
-        return str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
+
+
+def _xlsx_cell(sheet, value):
+    """An XLSX cell; text is always stored as text, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, (int, float)):
+        return value
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"
+    return cell
 
 
 def load_args(schema: Schema, data) -> dict:

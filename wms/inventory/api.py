@@ -4,8 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from wms.core.fields import Id
 from wms.auth.service import require, seller_scope
 from wms.core.idempotency import idempotent
 from wms.core.listing import Column as C, ListSpec, export, page
@@ -26,9 +27,9 @@ IDEMPOTENCY_DOC = {"parameters": [{"in": "header", "name": "Idempotency-Key", "s
 
 stock_listing = ListSpec(
     StockBalance, search=(Product.sku, Product.name_zh, Product.name_en, Location.code, StockBalance.lpn),
-    filters={"product_id": (fields.Integer(), StockBalance.product_id),
-             "location_id": (fields.Integer(), StockBalance.location_id),
-             "seller_id": (fields.Integer(), StockBalance.seller_id),
+    filters={"product_id": (Id(), StockBalance.product_id),
+             "location_id": (Id(), StockBalance.location_id),
+             "seller_id": (Id(), StockBalance.seller_id),
              "status": (fields.String(), StockBalance.status),
              "lpn": (fields.String(), StockBalance.lpn), "lot": (fields.String(), StockBalance.lot),
              "location_code": (fields.String(), Location.code), "sku": (fields.String(), Product.sku)},
@@ -39,9 +40,9 @@ stock_listing = ListSpec(
 
 movement_listing = ListSpec(
     MovementLine, search=(Product.sku, Location.code, MovementLine.lpn, Movement.doc_ref),
-    filters={"product_id": (fields.Integer(), MovementLine.product_id),
-             "location_id": (fields.Integer(), MovementLine.location_id),
-             "movement_id": (fields.Integer(), MovementLine.movement_id),
+    filters={"product_id": (Id(), MovementLine.product_id),
+             "location_id": (Id(), MovementLine.location_id),
+             "movement_id": (Id(), MovementLine.movement_id),
              "kind": (fields.String(), Movement.kind), "doc_type": (fields.String(), Movement.doc_type),
              "doc_ref": (fields.String(), Movement.doc_ref), "status": (fields.String(), MovementLine.status)},
     sort=("movement_id",), default_sort="-movement_id",
@@ -77,7 +78,7 @@ def movement_query():
 
 
 class MovementLineRow(schemas.MovementLineSchema):
-    movement_id = fields.Integer()
+    movement_id = Id()
     kind = fields.String(attribute="movement.kind")
     created_at = fields.DateTime(attribute="movement.created_at")
     doc_type = fields.String(attribute="movement.doc_type")
@@ -119,12 +120,6 @@ def _product(data) -> Product:
     return service.product_by_barcode(data["barcode"], seller_scope())
 
 
-def _movement_out(movement: Movement) -> Movement:
-    return db.session.scalars(sa.select(Movement).where(Movement.id == movement.id).options(
-        selectinload(Movement.lines).joinedload(MovementLine.product),
-        selectinload(Movement.lines).joinedload(MovementLine.location))).one()
-
-
 @blp.route("/moves", methods=["POST"])
 @require("inventory.move")
 @idempotent
@@ -133,11 +128,11 @@ def _movement_out(movement: Movement) -> Movement:
 @blp.doc(summary="Move stock between locations (a PDA move scan)", **IDEMPOTENCY_DOC)
 def post_move(data):
     product = _product(data)
-    source = service.location_by_code(data["from_location"], "from_location")
+    source = service.location_by_code(data["from_location"], "from_location", active=False)  # stock may leave
     target = service.location_by_code(data["to_location"], "to_location")
     movement = service.move(product, source, target, data["qty"], status=data["status"], lpn=data["lpn"],
                             lot=data["lot"], to_lpn=data.get("to_lpn"), reason=data["reason"])
-    return _movement_out(movement)
+    return movement
 
 
 @blp.route("/adjustments", methods=["POST"])
@@ -151,7 +146,7 @@ def post_adjustment(data):
     location = service.location_by_code(data["location"])
     movement = service.adjust(product, location, data["qty"], status=data["status"], reason=data["reason"],
                               lpn=data["lpn"], lot=data["lot"])
-    return _movement_out(movement)
+    return movement
 
 
 @blp.route("/status-changes", methods=["POST"])
@@ -168,7 +163,7 @@ def post_status_change(data):
     movement = service.change_status(product, location, data["qty"], data["event"], status=data["status"],
                                      lpn=data["lpn"], lot=data["lot"], doc_type="status_change",
                                      doc_ref=data["doc_ref"], reason=data["reason"])
-    return _movement_out(movement)
+    return movement
 
 
 @blp.route("/barcodes/<path:code>")

@@ -71,3 +71,11 @@ class MovementLine(Base):
     product: Mapped[Product] = relationship()
     location: Mapped[Location] = relationship()
     __table_args__ = (sa.CheckConstraint("qty <> 0", name="qty_not_zero"),)
+
+    @property
+    def sku(self) -> str:
+        return self.product.sku
+
+    @property
+    def location_code(self) -> str:
+        return self.location.code

@@ -1,6 +1,6 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from wms.core.fields import Code, Text
+from wms.core.fields import Code, Id, Text
 from wms.inventory.states import GOODS, STATUSES
 
 Qty = validate.Range(min=1, max=10_000_000)
@@ -10,7 +10,7 @@ class _In(Schema):
     class Meta:
         unknown = RAISE
 
-    product_id = fields.Integer(metadata={"description": "The product; or give `barcode`"})
+    product_id = Id(metadata={"description": "The product; or give `barcode`"})
     barcode = Text(max_length=100, metadata={"description": "A scanned product barcode or SKU"})
     lpn = Code(load_default="", max_length=40)
     lot = Code(load_default="", max_length=40)
@@ -48,10 +48,10 @@ class StatusChangeSchema(_In):
 
 
 class MovementLineSchema(Schema):
-    product_id = fields.Integer()
-    sku = fields.String(attribute="product.sku")
-    location_id = fields.Integer()
-    location_code = fields.String(attribute="location.code")
+    product_id = Id()
+    sku = fields.String()
+    location_id = Id()
+    location_code = fields.String()
     lpn = fields.String()
     lot = fields.String()
     status = fields.String()
@@ -64,19 +64,19 @@ class MovementSchema(Schema):
     doc_type = fields.String()
     doc_ref = fields.String()
     reason = fields.String()
-    user_id = fields.Integer()
+    user_id = Id()
     created_at = fields.DateTime()
     lines = fields.List(fields.Nested(MovementLineSchema))
 
 
 class StockSchema(Schema):
     id = fields.Integer()
-    product_id = fields.Integer()
+    product_id = Id()
     sku = fields.String(attribute="product.sku")
     name_zh = fields.String(attribute="product.name_zh")
     name_en = fields.String(attribute="product.name_en")
-    seller_id = fields.Integer()
-    location_id = fields.Integer()
+    seller_id = Id()
+    location_id = Id()
     location_code = fields.String(attribute="location.code")
     lpn = fields.String()
     lot = fields.String()

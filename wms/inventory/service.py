@@ -10,22 +10,22 @@ from wms.errors import Conflict, NotFound, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.inventory import ledger
-from wms.inventory.ledger import StockKey
-from wms.inventory.models import Movement
+from wms.inventory.ledger import PostedMovement, StockKey
 from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, ProductBarcode
-from wms.masterdata.rules import normalize_code
+from wms.masterdata.rules import fold_width, normalize_code
 
 ROOM = "inventory"
 
 
-def location_by_code(code: str, field: str = "location") -> Location:
+def location_by_code(code: str, field: str = "location", *, active: bool = True) -> Location:
+    """The location a scanned code names; with ``active`` a deactivated one is refused (409)."""
     scanned = code
     code = normalize_code(code)
     location = db.session.scalars(sa.select(Location).where(Location.code == code)).first()
     if location is None:
         raise NotFound("unknown_location", scanned=scanned, field=field)
-    if not location.active:
+    if active and not location.active:
         raise Conflict("inactive_record", entity="location", ref=location.code, field=field)
     return location
 
@@ -36,7 +36,7 @@ def product_by_barcode(code: str, seller_id: int | None = None) -> Product:
     code = code.strip()
     query = sa.select(Product).join(ProductBarcode, ProductBarcode.product_id == Product.id) \
         .where(ProductBarcode.code == normalize_code(code))
-    by_sku = sa.select(Product).where(Product.sku == code)
+    by_sku = sa.select(Product).where(Product.sku == fold_width(code).strip())
     if seller_id is not None:
         query, by_sku = query.where(Product.seller_id == seller_id), by_sku.where(Product.seller_id == seller_id)
     found = db.session.scalars(query.limit(2)).all() or db.session.scalars(by_sku.limit(2)).all()
@@ -52,27 +52,37 @@ def _positive(qty: int) -> None:
         raise ValidationFailed({"qty": ["Must be a positive quantity."]})
 
 
-def _announce(movement: Movement) -> Movement:
+def _post(kind: str, changes, product: Product, locations: list[Location], **details) -> PostedMovement:
+    """Post to the ledger, name the lines for people (SKU, location code) and announce it after commit."""
+    movement = ledger.post(kind, changes, sellers={product.id: product.seller_id}, **details)
+    codes = {loc.id: loc.code for loc in locations}
+    for line in movement.lines:
+        line.sku, line.location_code = product.sku, codes.get(line.location_id, "")
+    return _announce(movement)
+
+
+def _announce(movement: PostedMovement) -> PostedMovement:
     publish(db.session, ROOM, "stock.changed", {
         "movement_id": movement.id, "kind": movement.kind, "doc_type": movement.doc_type,
         "doc_ref": movement.doc_ref,
-        "lines": [{"product_id": l.product_id, "location_id": l.location_id, "status": l.status,
-                   "lpn": l.lpn, "qty": l.qty} for l in movement.lines],
+        "lines": [{"product_id": l.product_id, "sku": l.sku, "location_id": l.location_id,
+                   "location_code": l.location_code, "status": l.status, "lpn": l.lpn, "qty": l.qty}
+                  for l in movement.lines],
     })
     return movement
 
 
 def receive(product: Product, location: Location, qty: int, *, status: str, lpn: str = "", lot: str = "",
-            expiry: date | None = None, doc_type: str = "", doc_ref: str = "", reason: str = "") -> Movement:
+            expiry: date | None = None, doc_type: str = "", doc_ref: str = "", reason: str = "") -> PostedMovement:
     _positive(qty)
     key = StockKey(product.id, location.id, status, lpn, lot)
-    return _announce(ledger.post("receive", [(key, qty)], doc_type=doc_type, doc_ref=doc_ref, reason=reason,
-                                 expiry=expiry))
+    return _post("receive", [(key, qty)], product, [location], doc_type=doc_type, doc_ref=doc_ref, reason=reason,
+                 expiry=expiry)
 
 
 def move(product: Product, source: Location, target: Location, qty: int, *, status: str = "available",
          lpn: str = "", lot: str = "", to_lpn: str | None = None, doc_type: str = "", doc_ref: str = "",
-         reason: str = "") -> Movement:
+         reason: str = "") -> PostedMovement:
     """Move ``qty`` units from one location to another, keeping status (and LPN unless ``to_lpn``)."""
     _positive(qty)
     to_lpn = lpn if to_lpn is None else to_lpn
@@ -80,32 +90,32 @@ def move(product: Product, source: Location, target: Location, qty: int, *, stat
         raise ValidationFailed({"to_location": ["Source and destination are the same."]}, code="same_location")
     changes = [(StockKey(product.id, source.id, status, lpn, lot), -qty),
                (StockKey(product.id, target.id, status, to_lpn, lot), qty)]
-    return _announce(ledger.post("move", changes, doc_type=doc_type, doc_ref=doc_ref, reason=reason))
+    return _post("move", changes, product, [source, target], doc_type=doc_type, doc_ref=doc_ref, reason=reason)
 
 
 def change_status(product: Product, location: Location, qty: int, event: str, *, status: str, lpn: str = "",
-                  lot: str = "", doc_type: str = "", doc_ref: str = "", reason: str = "") -> Movement:
+                  lot: str = "", doc_type: str = "", doc_ref: str = "", reason: str = "") -> PostedMovement:
     """Move ``qty`` units from ``status`` to the state ``event`` leads to in the goods state machine."""
     _positive(qty)
     target = GOODS.next_state(status, event)
     changes = [(StockKey(product.id, location.id, status, lpn, lot), -qty),
                (StockKey(product.id, location.id, target, lpn, lot), qty)]
-    return _announce(ledger.post("status_change", changes, doc_type=doc_type, doc_ref=doc_ref,
-                                 reason=reason or event))
+    return _post("status_change", changes, product, [location], doc_type=doc_type, doc_ref=doc_ref,
+                 reason=reason or event)
 
 
 def adjust(product: Product, location: Location, delta: int, *, status: str, reason: str, lpn: str = "",
-           lot: str = "", doc_type: str = "adjustment", doc_ref: str = "") -> Movement:
+           lot: str = "", doc_type: str = "adjustment", doc_ref: str = "") -> PostedMovement:
     """A correction found by counting: a signed quantity with its reason."""
     if not delta:
         raise ValidationFailed({"qty": ["Must be a positive quantity."]})
     key = StockKey(product.id, location.id, status, lpn, lot)
-    return _announce(ledger.post("adjust", [(key, delta)], doc_type=doc_type, doc_ref=doc_ref, reason=reason))
+    return _post("adjust", [(key, delta)], product, [location], doc_type=doc_type, doc_ref=doc_ref, reason=reason)
 
 
 def issue(product: Product, location: Location, qty: int, *, status: str, lpn: str = "", lot: str = "",
-          doc_type: str = "", doc_ref: str = "", reason: str = "") -> Movement:
+          doc_type: str = "", doc_ref: str = "", reason: str = "") -> PostedMovement:
     """Stock leaves the warehouse (shipped, destroyed, returned to the seller)."""
     _positive(qty)
     key = StockKey(product.id, location.id, status, lpn, lot)
-    return _announce(ledger.post("issue", [(key, -qty)], doc_type=doc_type, doc_ref=doc_ref, reason=reason))
+    return _post("issue", [(key, -qty)], product, [location], doc_type=doc_type, doc_ref=doc_ref, reason=reason)

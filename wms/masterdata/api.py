@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from wms.auth.service import require
 from wms.core.crud import register_api
+from wms.core.fields import RECORD_ID
 from wms.db import atomic
 from wms.errors import Forbidden
 from wms.auth.permissions import allowed
@@ -24,7 +25,7 @@ FILING_PERMISSION = {"declare": "filing.declare", "revise": "filing.declare",
 
 
 def _filing_route(resource, out):
-    @blp.route(f"/{resource.name}/<int:record_id>/filing/<any({', '.join(FILING_PERMISSION)}):event>",
+    @blp.route(f"/{resource.name}/{RECORD_ID}/filing/<any({', '.join(FILING_PERMISSION)}):event>",
                methods=["POST"], endpoint=f"{resource.name}_filing")
     @require("products.read")
     @atomic

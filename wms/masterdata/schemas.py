@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from wms.core.fields import Code, Text, positive_decimal
+from wms.core.fields import Code, Id, Text, positive_decimal
 from wms.masterdata import rules
 from wms.masterdata.models import FILING_STATUSES, PACKAGING_KINDS, ZONE_KINDS
 
@@ -64,7 +64,7 @@ class WarehouseSchema(Base):
 
 
 class ZoneSchema(Base):
-    warehouse_id = fields.Integer(required=True)
+    warehouse_id = Id(required=True)
     warehouse_code = fields.String(attribute="warehouse.code", dump_only=True)
     code = Code(required=True, max_length=20)
     name_zh = Names.name_zh
@@ -75,7 +75,7 @@ class ZoneSchema(Base):
 
 class LocationSchema(Base):
     warehouse_id = fields.Integer(dump_only=True, metadata={"description": "Taken from the zone"})
-    zone_id = fields.Integer(required=True)
+    zone_id = Id(required=True)
     zone_code = fields.String(attribute="zone.code", dump_only=True)
     zone_kind = fields.String(attribute="zone.kind", dump_only=True)
     code = Code(required=True, max_length=30, validate=validate.Regexp(r"^[A-Z0-9][A-Z0-9\-_.]*$"))
@@ -113,7 +113,7 @@ class SellerSchema(Base):
 
 
 class ProductSchema(Base):
-    seller_id = fields.Integer(metadata={"description": "Required for staff; a seller's own id for sellers"})
+    seller_id = Id(metadata={"description": "Required for staff; a seller's own id for sellers"})
     seller_code = fields.String(attribute="seller.code", dump_only=True)
     sku = Code(required=True, max_length=60, upper=False)
     barcodes = fields.List(Code(max_length=60), attribute="barcode_codes", load_default=list,
@@ -122,12 +122,12 @@ class ProductSchema(Base):
     name_en = Text(load_default="", max_length=300)
     hs_code = Code(required=True, metadata={"description": "10-digit HS code"})
     declaration_elements = Text(load_default="", max_length=1000, metadata={"description": "申报要素"})
-    origin_country_id = fields.Integer(required=True)
+    origin_country_id = Id(required=True)
     origin_country_code = fields.String(attribute="origin_country.code", dump_only=True)
     unit = Code(load_default="011", validate=validate.Regexp(r"^\d{3}$"),
                 metadata={"description": "Customs unit code, e.g. 011 件, 007 个"})
     declared_price = fields.Decimal(places=4, as_string=True, load_default=Decimal("0"), validate=validate.Range(min=0))
-    currency_id = fields.Integer(required=True)
+    currency_id = Id(required=True)
     currency_code = fields.String(attribute="currency.code", dump_only=True)
     weight_kg = positive_decimal()
     length_cm = positive_decimal()
@@ -159,7 +159,7 @@ class CarrierSchema(Base):
 
 
 class ChannelSchema(Base):
-    carrier_id = fields.Integer(required=True)
+    carrier_id = Id(required=True)
     carrier_code = fields.String(attribute="carrier.code", dump_only=True)
     code = Code(required=True, max_length=30)
     name_zh = Names.name_zh

@@ -5,10 +5,11 @@ import sqlalchemy as sa
 from marshmallow import fields
 from sqlalchemy.orm import joinedload, selectinload
 
+from wms.core.fields import Id
 from wms.core.crud import Resource
 from wms.core.listing import Column, ListSpec
 from wms.core.statemachine import StateMachine
-from wms.errors import ValidationFailed
+from wms.errors import Conflict, ValidationFailed
 from wms.extensions import db
 from wms.masterdata import schemas as s
 from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location, PackagingMaterial,
@@ -44,6 +45,9 @@ def _location_placement(obj: Location, data: dict, creating: bool) -> None:
 
 
 def _zone_code(obj: Zone, data: dict, creating: bool) -> None:
+    """A zone's code is unique in its warehouse; a zone stays in the warehouse it was made in."""
+    if not creating and data.get("warehouse_id", obj.warehouse_id) != obj.warehouse_id:
+        raise ValidationFailed({"warehouse_id": ["A zone stays in its warehouse; make a new zone instead."]})
     warehouse_id = data.get("warehouse_id", obj.warehouse_id)
     code = data.get("code", obj.code)
     clash = db.session.scalar(sa.select(Zone.id).where(Zone.warehouse_id == warehouse_id, Zone.code == code,
@@ -89,6 +93,15 @@ def _currency_rates(obj: Currency, children: dict, creating: bool) -> None:
     db.session.expire(obj, ["rates"])
 
 
+def _location_empty(obj: Location) -> None:
+    """A location that still holds stock cannot be deactivated (its stock would be stranded)."""
+    from wms.inventory.models import StockBalance
+    units = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(StockBalance.qty), 0))
+                              .where(StockBalance.location_id == obj.id))
+    if units:
+        raise Conflict("in_use", entity="location", ref=obj.code, units=int(units))
+
+
 countries = Resource(
     "countries", Country, s.CountrySchema, ("Countries", "国家/地区"), "reference.read", "reference.write",
     ListSpec(Country, search=(Country.code, Country.name_zh, Country.name_en, Country.customs_code),
@@ -116,7 +129,7 @@ warehouses = Resource(
 zones = Resource(
     "zones", Zone, s.ZoneSchema, ("Zones", "库区"), "layout.read", "layout.write",
     ListSpec(Zone, search=(Zone.code, Zone.name_zh, Zone.name_en),
-             filters={"warehouse_id": _eq(fields.Integer, Zone.warehouse_id),
+             filters={"warehouse_id": _eq(Id, Zone.warehouse_id),
                       "kind": _eq(fields.String, Zone.kind), "bonded": _eq(fields.Boolean, Zone.bonded)},
              sort=("code", "kind", "name_en", "updated_at"), default_sort="code",
              columns=[C("warehouse.code", "Warehouse", "仓库"), C("code", "Code", "代码"), *NAMES,
@@ -127,15 +140,16 @@ zones = Resource(
 locations = Resource(
     "locations", Location, s.LocationSchema, ("Locations", "库位"), "layout.read", "layout.write",
     ListSpec(Location, search=(Location.code,),
-             filters={"zone_id": _eq(fields.Integer, Location.zone_id),
-                      "warehouse_id": _eq(fields.Integer, Location.warehouse_id),
+             filters={"zone_id": _eq(Id, Location.zone_id),
+                      "warehouse_id": _eq(Id, Location.warehouse_id),
                       "aisle": _eq(fields.String, Location.aisle)},
              sort=("code", "pick_sequence", "aisle", "capacity", "updated_at"), default_sort="pick_sequence",
              columns=[C("code", "Code", "库位"), C("zone.code", "Zone", "库区"), C("zone.kind", "Zone kind", "库区类型"),
                       C("aisle", "Aisle", "巷道"), C("bay", "Bay", "列"), C("level", "Level", "层"),
                       C("bin", "Bin", "格"), C("capacity", "Capacity", "容量"),
                       C("pick_sequence", "Pick sequence", "拣货顺序"), ACTIVE]),
-    references={"zone_id": Zone}, load_options=(joinedload(Location.zone),), before_save=_location_placement)
+    references={"zone_id": Zone}, load_options=(joinedload(Location.zone),), before_save=_location_placement,
+    before_deactivate=_location_empty)
 
 sellers = Resource(
     "sellers", Seller, s.SellerSchema, ("Sellers", "卖家"), "sellers.read", "sellers.write",
@@ -150,7 +164,7 @@ sellers = Resource(
 products = Resource(
     "products", Product, s.ProductSchema, ("Products", "商品"), "products.read", "products.write",
     ListSpec(Product, search=(Product.sku, Product.name_zh, Product.name_en, Product.hs_code),
-             filters={"seller_id": _eq(fields.Integer, Product.seller_id),
+             filters={"seller_id": _eq(Id, Product.seller_id),
                       "hs_code": _eq(fields.String, Product.hs_code),
                       "filing_status": _eq(fields.String, Product.filing_status),
                       "battery": _eq(fields.Boolean, Product.battery)},
@@ -176,7 +190,7 @@ carriers = Resource(
 channels = Resource(
     "channels", Channel, s.ChannelSchema, ("Logistics channels", "物流渠道"), "reference.read", "reference.write",
     ListSpec(Channel, search=(Channel.code, Channel.name_zh, Channel.name_en),
-             filters={"carrier_id": _eq(fields.Integer, Channel.carrier_id)},
+             filters={"carrier_id": _eq(Id, Channel.carrier_id)},
              sort=("code", "name_en", "updated_at"), default_sort="code",
              columns=[C("carrier.code", "Carrier", "承运商"), C("code", "Code", "代码"), *NAMES,
                       C("service", "Service", "服务"), C("allows_battery", "Battery", "可带电"), ACTIVE]),

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from wms.auth.api import audit_listing, audit_query, users
 from wms.auth.permissions import allowed
 from wms.auth.service import authenticate
+from wms.core.fields import RECORD_ID
 from wms.core.listing import load_args
 from wms.db import unit_of_work
 from wms.errors import Forbidden, Unauthorized, WmsError
@@ -230,8 +231,8 @@ def new_record(resource: str):
     return render_template("form.html", res=res, items=items, obj=None, can_write=True, filing=None)
 
 
-@bp.route("/admin/<resource>/<int:record_id>", methods=["GET", "POST"])
-@bp.route("/oms/<resource>/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/admin/<resource>/" + RECORD_ID, methods=["GET", "POST"])
+@bp.route("/oms/<resource>/" + RECORD_ID, methods=["GET", "POST"])
 def edit_record(resource: str, record_id: int):
     if (r := _signed_in()) is not None:
         return r
@@ -240,8 +241,8 @@ def edit_record(resource: str, record_id: int):
         raise Forbidden(role=g.user.role)
     obj = res.get(record_id)
     can_write = allowed(g.user.role, res.write)
-    schema = res.schema(partial=True)
-    items = forms.widgets(res.schema(), res.references, hidden=_hidden(res))
+    schema = res.patch_schema(partial=True)
+    items = forms.widgets(res.patch_schema(), res.references, hidden=_hidden(res))
     if request.method == "POST":
         if not can_write:
             raise Forbidden(role=g.user.role)
@@ -253,7 +254,7 @@ def edit_record(resource: str, record_id: int):
             return redirect(request.path)
         except (ValidationError, WmsError) as exc:
             return _form_errors(res, items, data, exc, obj=obj)
-    forms.to_form(obj, items, res.schema())
+    forms.to_form(obj, items, res.patch_schema())
     return render_template("form.html", res=res, items=items, obj=obj, can_write=can_write,
                            filing=_filing_actions(res, obj))
 
@@ -275,8 +276,8 @@ def _filing_actions(res, obj):
     return {"status": obj.filing_status, "note": obj.filing_note, "events": events}
 
 
-@bp.post("/admin/<resource>/<int:record_id>/<any(activate, deactivate):action>")
-@bp.post("/oms/<resource>/<int:record_id>/<any(activate, deactivate):action>")
+@bp.post("/admin/<resource>/" + RECORD_ID + "/<any(activate, deactivate):action>")
+@bp.post("/oms/<resource>/" + RECORD_ID + "/<any(activate, deactivate):action>")
 def toggle_record(resource: str, record_id: int, action: str):
     if (r := _signed_in()) is not None:
         return r
@@ -289,8 +290,8 @@ def toggle_record(resource: str, record_id: int, action: str):
     return redirect(f"{_prefix()}/{res.name}/{record_id}")
 
 
-@bp.post("/admin/<any(products, sellers):resource>/<int:record_id>/filing/<event>")
-@bp.post("/oms/<any(products, sellers):resource>/<int:record_id>/filing/<event>")
+@bp.post("/admin/<any(products, sellers):resource>/" + RECORD_ID + "/filing/<event>")
+@bp.post("/oms/<any(products, sellers):resource>/" + RECORD_ID + "/filing/<event>")
 def filing_event(resource: str, record_id: int, event: str):
     if (r := _signed_in()) is not None:
         return r
