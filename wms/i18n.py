@@ -73,6 +73,7 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "A seller user needs a seller; other roles must not have one.": "卖家用户必须关联卖家，其他角色不能关联卖家。",
     "Already used.": "已被使用。",
     "Must not be blank.": "不能为空白。",
+    "Must not contain control characters.": "不能包含控制字符。",
     "Must be a positive quantity.": "数量必须为正数。",
     "Password must be at least 8 characters.": "密码至少 8 位。",
     "Source and destination are the same.": "源库位与目标库位相同。",

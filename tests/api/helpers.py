@@ -1,5 +1,6 @@
 """Shared helpers of the API and integration tests: problem+json checks, demo-data look-ups, payloads,
 and a fingerprint of the database to prove that a refused request changed nothing."""
+
 from __future__ import annotations
 
 import os
@@ -18,16 +19,50 @@ PROBLEM_JSON = "application/problem+json"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # One demo user per role; "seller" is SZ-ANKE's user.
-ROLE_USERS = {"admin": "admin", "supervisor": "supervisor", "operator": "op01", "customs": "customs",
-              "seller": "anke"}
+ROLE_USERS = {
+    "admin": "admin",
+    "supervisor": "supervisor",
+    "operator": "op01",
+    "customs": "customs",
+    "seller": "anke",
+}
 SELLER_USERS = {"anke": "SZ-ANKE", "jinyi": "SZ-JINYI", "leju": "SZ-LEJU"}
 
 # Tables whose row counts (and last update) tell whether a request changed anything.
-WATCHED_TABLES = ("warehouses", "zones", "locations", "sellers", "products", "product_barcodes", "countries",
-                  "currencies", "exchange_rates", "carriers", "channels", "packaging_materials", "users",
-                  "stock_balances", "movements", "movement_lines", "audit_log", "idempotency_records")
-UPDATED_AT_TABLES = ("warehouses", "zones", "locations", "sellers", "products", "countries", "currencies",
-                     "carriers", "channels", "packaging_materials", "users", "stock_balances")
+WATCHED_TABLES = (
+    "warehouses",
+    "zones",
+    "locations",
+    "sellers",
+    "products",
+    "product_barcodes",
+    "countries",
+    "currencies",
+    "exchange_rates",
+    "carriers",
+    "channels",
+    "packaging_materials",
+    "users",
+    "stock_balances",
+    "movements",
+    "movement_lines",
+    "audit_log",
+    "idempotency_records",
+)
+UPDATED_AT_TABLES = (
+    "warehouses",
+    "zones",
+    "locations",
+    "sellers",
+    "products",
+    "countries",
+    "currencies",
+    "carriers",
+    "channels",
+    "packaging_materials",
+    "users",
+    "stock_balances",
+)
 
 
 def problem(response, status: int, code: str | None = None) -> dict:
@@ -58,14 +93,19 @@ def fingerprint() -> dict:
     """Row counts, total stock and last update of the watched tables."""
     session = db.session
     result = {t: session.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in WATCHED_TABLES}
-    result |= {f"{t}.updated_at": str(session.scalar(sa.text(f"SELECT max(updated_at) FROM {t}")))
-               for t in UPDATED_AT_TABLES}
+    result |= {
+        f"{t}.updated_at": str(session.scalar(sa.text(f"SELECT max(updated_at) FROM {t}")))
+        for t in UPDATED_AT_TABLES
+    }
     result["stock.qty"] = session.scalar(sa.text("SELECT coalesce(sum(qty), 0) FROM stock_balances"))
-    result["stock.reserved"] = session.scalar(sa.text("SELECT coalesce(sum(reserved_qty), 0) FROM stock_balances"))
+    result["stock.reserved"] = session.scalar(
+        sa.text("SELECT coalesce(sum(reserved_qty), 0) FROM stock_balances")
+    )
     return result
 
 
-# --- demo data -----------------------------------------------------------------------------------------
+# --- demo data ----------------------------------------------------------------------------------------------
+
 
 def seller_id(code: str) -> int:
     return db.session.scalar(sa.select(Seller.id).where(Seller.code == code))
@@ -79,13 +119,17 @@ def product(seller_code: str = "SZ-ANKE", *, filing_status: str | None = None, i
 
 
 def barcode_of(product_id: int) -> str:
-    return db.session.scalars(sa.select(ProductBarcode.code).where(ProductBarcode.product_id == product_id)
-                              .order_by(ProductBarcode.id)).first()
+    return db.session.scalars(
+        sa.select(ProductBarcode.code)
+        .where(ProductBarcode.product_id == product_id)
+        .order_by(ProductBarcode.id)
+    ).first()
 
 
 def stock(status: str = "available", seller_code: str | None = None, min_qty: int = 2) -> StockBalance:
-    query = sa.select(StockBalance).where(StockBalance.status == status, StockBalance.qty >= min_qty,
-                                          StockBalance.reserved_qty == 0)
+    query = sa.select(StockBalance).where(
+        StockBalance.status == status, StockBalance.qty >= min_qty, StockBalance.reserved_qty == 0
+    )
     if seller_code:
         query = query.where(StockBalance.seller_id == seller_id(seller_code))
     return db.session.scalars(query.order_by(StockBalance.id).limit(1)).one()
@@ -95,8 +139,14 @@ def location(code: str) -> Location:
     return db.session.scalars(sa.select(Location).where(Location.code == code)).one()
 
 
-def zone(code: str) -> Zone:
-    return db.session.scalars(sa.select(Zone).where(Zone.code == code)).one()
+def zone(code: str, warehouse: str = "QH01") -> Zone:
+    from wms.masterdata.models import Warehouse
+
+    return db.session.scalars(
+        sa.select(Zone)
+        .join(Warehouse, Warehouse.id == Zone.warehouse_id)
+        .where(Zone.code == code, Warehouse.code == warehouse)
+    ).one()
 
 
 def country_id(code: str = "CN") -> int:
@@ -108,12 +158,15 @@ def currency_id(code: str = "USD") -> int:
 
 
 def audit_rows(entity_type: str, entity_id) -> list[AuditLog]:
-    return db.session.scalars(sa.select(AuditLog).where(AuditLog.entity_type == entity_type,
-                                                       AuditLog.entity_id == str(entity_id))
-                              .order_by(AuditLog.id)).all()
+    return db.session.scalars(
+        sa.select(AuditLog)
+        .where(AuditLog.entity_type == entity_type, AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.id)
+    ).all()
 
 
-# --- valid codes and payloads --------------------------------------------------------------------------
+# --- valid codes and payloads -------------------------------------------------------------------------------
+
 
 def gtin13(body12: str) -> str:
     """A GTIN-13 with its check digit."""
@@ -126,14 +179,26 @@ def uscc(body17: str) -> str:
 
 
 def product_payload(seller: str | None = "SZ-ANKE", **overrides) -> dict:
-    data = {"sku": "T-SKU-001", "name_zh": "测试商品", "name_en": "Test product", "hs_code": "8517629400",
-            "origin_country_id": country_id("CN"), "currency_id": currency_id("USD"),
-            "declared_price": "9.9000", "barcodes": []}
+    data = {
+        "sku": "T-SKU-001",
+        "name_zh": "测试商品",
+        "name_en": "Test product",
+        "hs_code": "8517629400",
+        "origin_country_id": country_id("CN"),
+        "currency_id": currency_id("USD"),
+        "declared_price": "9.9000",
+        "barcodes": [],
+    }
     if seller:
         data["seller_id"] = seller_id(seller)
     return data | overrides
 
 
 def seller_payload(**overrides) -> dict:
-    return {"code": "SZ-TEST", "name_zh": "深圳测试跨境电商有限公司", "name_en": "Shenzhen Test Co.",
-            "customs_code": "4403960T01", "uscc": uscc("91440300MA5TEXT01")} | overrides
+    return {
+        "code": "SZ-TEST",
+        "name_zh": "深圳测试跨境电商有限公司",
+        "name_en": "Shenzhen Test Co.",
+        "customs_code": "4403960T01",
+        "uscc": uscc("91440300MA5TEXT01"),
+    } | overrides

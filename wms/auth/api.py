@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 
-from wms.core.fields import Id
+from wms.core.fields import Id, Text
 from wms.auth import schemas
 from wms.auth.models import User
 from wms.auth.service import authenticate, hash_password, issue_token, require, revoke_token, seller_scope
@@ -64,7 +64,7 @@ def _user_rules(obj: User, data: dict, creating: bool) -> None:
 users = Resource(
     "users", User, schemas.UserSchema, ("Users", "用户"), "users.manage", "users.manage",
     ListSpec(User, search=(User.username, User.display_name),
-             filters={"role": (fields.String(), User.role), "seller_id": (Id(), User.seller_id)},
+             filters={"role": (Text(), User.role), "seller_id": (Id(), User.seller_id)},
              sort=("username", "role", "last_login_at"), default_sort="username",
              columns=[C("username", "User", "用户名"), C("display_name", "Name", "姓名"), C("role", "Role", "角色"),
                       C("seller.code", "Seller", "卖家"), C("last_login_at", "Last sign-in", "最近登录"),
@@ -78,8 +78,8 @@ register_api(blp, users)
 
 audit_listing = ListSpec(
     AuditLog, search=(AuditLog.action, AuditLog.username, AuditLog.entity_type),
-    filters={"entity_type": (fields.String(), AuditLog.entity_type), "entity_id": (fields.String(), AuditLog.entity_id),
-             "action": (fields.String(), AuditLog.action), "user_id": (Id(), AuditLog.user_id)},
+    filters={"entity_type": (Text(), AuditLog.entity_type), "entity_id": (Text(), AuditLog.entity_id),
+             "action": (Text(), AuditLog.action), "user_id": (Id(), AuditLog.user_id)},
     sort=("at", "action"), default_sort="-at",
     columns=[C("at", "When", "时间"), C("username", "Who", "操作人"), C("action", "Action", "操作"),
              C("entity_type", "Record", "对象"), C("entity_id", "Id", "ID"), C("before", "Before", "变更前"),

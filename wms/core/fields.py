@@ -1,13 +1,18 @@
 """Marshmallow fields shared by every domain's schemas."""
 from __future__ import annotations
 
+import re
+
 from marshmallow import ValidationError, fields, validate
 
 from wms.masterdata.rules import fold_width, normalize_code
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class Text(fields.String):
-    """Free text: trimmed; blank is refused when the field is required."""
+    """Free text: trimmed; blank is refused when the field is required; control characters never stored."""
 
     def __init__(self, *, max_length: int = 200, **kwargs):
         kwargs.setdefault("validate", validate.Length(max=max_length))
@@ -15,6 +20,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError("Must not contain control characters.")
         if self.required and not value:
             raise ValidationError("Must not be blank.")
         return value

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Response
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from wms.core.fields import Text
 from wms.errors import ValidationFailed
 from wms.extensions import db
 
@@ -28,8 +29,8 @@ class ListArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Text search"})
-    sort = fields.String(validate=validate.Length(max=200),
+    q = Text(max_length=200, metadata={"description": "Text search"})
+    sort = Text(max_length=200,
                          metadata={"description": "Comma-separated columns, '-' for descending"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))

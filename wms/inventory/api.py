@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 
-from wms.core.fields import Id
+from wms.core.fields import CONTROL_CHARACTERS, Id, Text
 from wms.auth.service import require, seller_scope
 from wms.core.idempotency import idempotent
 from wms.core.listing import Column as C, ListSpec, export, page
@@ -30,9 +30,9 @@ stock_listing = ListSpec(
     filters={"product_id": (Id(), StockBalance.product_id),
              "location_id": (Id(), StockBalance.location_id),
              "seller_id": (Id(), StockBalance.seller_id),
-             "status": (fields.String(), StockBalance.status),
-             "lpn": (fields.String(), StockBalance.lpn), "lot": (fields.String(), StockBalance.lot),
-             "location_code": (fields.String(), Location.code), "sku": (fields.String(), Product.sku)},
+             "status": (Text(), StockBalance.status),
+             "lpn": (Text(), StockBalance.lpn), "lot": (Text(), StockBalance.lot),
+             "location_code": (Text(), Location.code), "sku": (Text(), Product.sku)},
     sort=("qty", "status", "updated_at", "lpn"), default_sort="id",
     columns=[C("product.sku", "SKU", "SKU"), C("product.name_zh", "Name (zh)", "中文名称"),
              C("location.code", "Location", "库位"), C("lpn", "LPN", "LPN"), C("lot", "Lot", "批次"),
@@ -43,8 +43,8 @@ movement_listing = ListSpec(
     filters={"product_id": (Id(), MovementLine.product_id),
              "location_id": (Id(), MovementLine.location_id),
              "movement_id": (Id(), MovementLine.movement_id),
-             "kind": (fields.String(), Movement.kind), "doc_type": (fields.String(), Movement.doc_type),
-             "doc_ref": (fields.String(), Movement.doc_ref), "status": (fields.String(), MovementLine.status)},
+             "kind": (Text(), Movement.kind), "doc_type": (Text(), Movement.doc_type),
+             "doc_ref": (Text(), Movement.doc_ref), "status": (Text(), MovementLine.status)},
     sort=("movement_id",), default_sort="-movement_id",
     columns=[C("movement_id", "Movement", "流水号"), C("movement.created_at", "When", "时间"),
              C("movement.kind", "Kind", "类型"), C("product.sku", "SKU", "SKU"),
@@ -174,6 +174,8 @@ def post_status_change(data):
 def resolve_barcode(code):
     scope = seller_scope()
     normalized = normalize_code(code)
+    if CONTROL_CHARACTERS.search(code):         # no code has them; never send them to the database
+        raise NotFound("unknown_barcode", scanned=code)
     if scope is None:
         location = db.session.scalars(sa.select(Location).where(Location.code == normalized)).first()
         if location is not None:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from marshmallow import fields
 from sqlalchemy.orm import joinedload, selectinload
 
-from wms.core.fields import Id
+from wms.core.fields import Id, Text
 from wms.core.crud import Resource
 from wms.core.listing import Column, ListSpec
 from wms.core.statemachine import StateMachine
@@ -130,7 +130,7 @@ zones = Resource(
     "zones", Zone, s.ZoneSchema, ("Zones", "库区"), "layout.read", "layout.write",
     ListSpec(Zone, search=(Zone.code, Zone.name_zh, Zone.name_en),
              filters={"warehouse_id": _eq(Id, Zone.warehouse_id),
-                      "kind": _eq(fields.String, Zone.kind), "bonded": _eq(fields.Boolean, Zone.bonded)},
+                      "kind": _eq(Text, Zone.kind), "bonded": _eq(fields.Boolean, Zone.bonded)},
              sort=("code", "kind", "name_en", "updated_at"), default_sort="code",
              columns=[C("warehouse.code", "Warehouse", "仓库"), C("code", "Code", "代码"), *NAMES,
                       C("kind", "Kind", "类型"), C("bonded", "Bonded", "保税"), ACTIVE]),
@@ -142,7 +142,7 @@ locations = Resource(
     ListSpec(Location, search=(Location.code,),
              filters={"zone_id": _eq(Id, Location.zone_id),
                       "warehouse_id": _eq(Id, Location.warehouse_id),
-                      "aisle": _eq(fields.String, Location.aisle)},
+                      "aisle": _eq(Text, Location.aisle)},
              sort=("code", "pick_sequence", "aisle", "capacity", "updated_at"), default_sort="pick_sequence",
              columns=[C("code", "Code", "库位"), C("zone.code", "Zone", "库区"), C("zone.kind", "Zone kind", "库区类型"),
                       C("aisle", "Aisle", "巷道"), C("bay", "Bay", "列"), C("level", "Level", "层"),
@@ -154,7 +154,7 @@ locations = Resource(
 sellers = Resource(
     "sellers", Seller, s.SellerSchema, ("Sellers", "卖家"), "sellers.read", "sellers.write",
     ListSpec(Seller, search=(Seller.code, Seller.name_zh, Seller.name_en, Seller.customs_code, Seller.uscc),
-             filters={"filing_status": _eq(fields.String, Seller.filing_status)},
+             filters={"filing_status": _eq(Text, Seller.filing_status)},
              sort=("code", "name_en", "name_zh", "filing_status", "updated_at"), default_sort="code",
              columns=[C("code", "Code", "代码"), *NAMES, C("customs_code", "Customs code", "海关注册编码"),
                       C("uscc", "USCC", "统一社会信用代码"), C("account_book_no", "Account book", "账册号"),
@@ -165,8 +165,8 @@ products = Resource(
     "products", Product, s.ProductSchema, ("Products", "商品"), "products.read", "products.write",
     ListSpec(Product, search=(Product.sku, Product.name_zh, Product.name_en, Product.hs_code),
              filters={"seller_id": _eq(Id, Product.seller_id),
-                      "hs_code": _eq(fields.String, Product.hs_code),
-                      "filing_status": _eq(fields.String, Product.filing_status),
+                      "hs_code": _eq(Text, Product.hs_code),
+                      "filing_status": _eq(Text, Product.filing_status),
                       "battery": _eq(fields.Boolean, Product.battery)},
              sort=("sku", "name_en", "name_zh", "hs_code", "declared_price", "filing_status", "updated_at"),
              default_sort="sku",
@@ -200,7 +200,7 @@ packaging = Resource(
     "packaging-materials", PackagingMaterial, s.PackagingMaterialSchema, ("Packaging materials", "包材"),
     "layout.read", "layout.write",
     ListSpec(PackagingMaterial, search=(PackagingMaterial.code, PackagingMaterial.name_zh, PackagingMaterial.name_en),
-             filters={"kind": _eq(fields.String, PackagingMaterial.kind)},
+             filters={"kind": _eq(Text, PackagingMaterial.kind)},
              sort=("code", "kind", "name_en", "updated_at"), default_sort="code",
              columns=[C("code", "Code", "代码"), *NAMES, C("kind", "Kind", "类型"),
                       C("length_cm", "L cm", "长"), C("width_cm", "W cm", "宽"), C("height_cm", "H cm", "高"),
