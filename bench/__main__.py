@@ -32,7 +32,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=_positive(float), default=10.0, help="measured seconds per run (default 10)")
     parser.add_argument("--warmup", type=_positive(float, zero=True), default=2.0,
                         help="warm-up seconds before each measured run (default 2)")
-    parser.add_argument("--threads", type=_positive(int), default=32, help="server threads (default 32)")
+    parser.add_argument("--threads", type=_positive(int), default=32, help="server threads per worker (default 32)")
+    parser.add_argument("--workers", type=_positive(int), default=2,
+                        help="server processes (default 2, one per core; more than one uses Redis for Socket.IO)")
+    parser.add_argument("--redis-url", default=os.environ.get("WMS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                        help="Socket.IO message queue when --workers > 1 (default redis://127.0.0.1:6379/0)")
     parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database (its URL is printed)")
     return parser.parse_args(argv)
 
@@ -67,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     created = False
     try:
         spare = pg.spare_connections(admin)
-        needed = max(args.clients, args.threads + POOL_OVERFLOW) + 5
+        needed = max(args.clients, args.workers * (args.threads + POOL_OVERFLOW)) + 5
         if needed > spare:
             say(f"PostgreSQL accepts {spare} more connections; this run needs up to {needed} "
-                f"(--clients for the ceiling, --threads + {POOL_OVERFLOW} for the server). Lower them.")
+                f"(--clients for the ceiling, --workers × (--threads + {POOL_OVERFLOW}) for the server). Lower them.")
             return 2
         say(f"database {name}: create, migrate, seed")
         pg.create_database(admin, name)
@@ -78,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         seeded = pg.migrate_and_seed(url)
         say(f"  {seeded}")
 
-        server = Server(url, args.threads, RESULTS_DIR / f"{stamp}-server.log")
+        server = Server(url, args.threads, RESULTS_DIR / f"{stamp}-server.log", workers=args.workers,
+                        redis_url=args.redis_url)
         http_runs, movements, variants, logins, idle = http_phase(args, server, url, name)
         checks = [movements, ledger_check(url, "after the HTTP runs")]
         ceiling_runs = ceiling_phase(args, url, name, variants, logins, http_runs["spread"].samples.get("201"))
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             "config": vars(args), "database": name, "seed": seeded,
             "machine": {"cores": os.cpu_count(), "busy_before_runs": idle, "python": platform.python_version(),
                         "platform": platform.platform(), "postgresql": pg.server_version(url)},
-            "server": {"threads": args.threads, "db_pool_size": args.threads, "log": str(server.log_path),
+            "server": {"workers": args.workers, "threads": args.threads, "db_pool_size": args.threads, "log": str(server.log_path),
                        "tracebacks_logged": tracebacks},
             "results": [r.as_dict() for r in rows], "checks": checks})
         say(f"results: {path}")
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def http_phase(args, server: Server, url: str, name: str):
     """Start the server, sign in, plan the lanes, run both HTTP variants, stop the server, count movements."""
-    say(f"server: flask wms serve --threads {args.threads} on port {server.port} (log {server.log_path})")
+    say(f"server: flask wms serve --workers {args.workers} --threads {args.threads} on port {server.port} (log {server.log_path})")
     server.start()
     logins = moves.sign_in(server.host, server.port)
     stock = moves.available_stock(server.host, server.port, logins[0])

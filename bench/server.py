@@ -24,8 +24,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 class Server:
     """Start with ``start()``, stop with ``stop()`` (idempotent); stdout and stderr go to ``log_path``."""
 
-    def __init__(self, db_url: str, threads: int, log_path: Path, host: str = "127.0.0.1"):
+    def __init__(self, db_url: str, threads: int, log_path: Path, host: str = "127.0.0.1", workers: int = 1,
+                 redis_url: str = ""):
         self.db_url, self.threads, self.log_path, self.host = db_url, threads, log_path, host
+        self.workers, self.redis_url = workers, redis_url
         self.port = free_port(host)
         self.process: subprocess.Popen | None = None
         self.runtime_dir: str | None = None
@@ -40,9 +42,10 @@ class Server:
         # and unlinks it on exit: a private directory keeps the bench from taking over (and then deleting)
         # the socket of another server running on this machine.
         self.runtime_dir = tempfile.mkdtemp(prefix="wms-bench-")
-        env = app_env(self.db_url, WMS_DB_POOL_SIZE=str(self.threads), XDG_RUNTIME_DIR=self.runtime_dir)
+        extra = {"WMS_REDIS_URL": self.redis_url} if self.workers > 1 else {}
+        env = app_env(self.db_url, WMS_DB_POOL_SIZE=str(self.threads), XDG_RUNTIME_DIR=self.runtime_dir, **extra)
         cmd = [sys.executable, "-m", "flask", "--app", "wsgi", "wms", "serve", "--host", self.host,
-               "--port", str(self.port), "--threads", str(self.threads)]
+               "--port", str(self.port), "--threads", str(self.threads), "--workers", str(self.workers)]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             # Own session: Ctrl-C reaches only the bench, which then stops the server in order.
