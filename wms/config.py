@@ -15,6 +15,7 @@ class Config:
     LOGIN_WINDOW_MINUTES = 15
     PASSWORD_HASH_METHOD = "scrypt"
     DEFAULT_LOCALE = "zh-CN"
+    TIMEZONE = "Asia/Shanghai"               # how screens show times (stored in UTC)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,11 +6,11 @@
   var T = {
     "zh-CN": { app: "保税仓 PDA", username: "用户名", password: "密码", signin: "登录", lookup: "库存查询", move: "移库",
       signout: "退出登录", confirm: "确认", back: "返回", scanAny: "扫描库位、商品条码或 LPN", scanFrom: "扫描来源库位",
-      scanProduct: "扫描商品条码", enterQty: "输入数量", scanTo: "扫描目标库位", moved: "已移库", nothing: "无库存",
+      scanProduct: "扫描商品条码或 LPN", enterQty: "输入数量", scanTo: "扫描目标库位", moved: "已移库", nothing: "无库存",
       offline: "网络不可用，请重试", sku: "SKU", loc: "库位", status: "状态", qty: "数量" },
     "en": { app: "Bonded WMS PDA", username: "User name", password: "Password", signin: "Sign in", lookup: "Stock lookup",
       move: "Move", signout: "Sign out", confirm: "Confirm", back: "Back", scanAny: "Scan a location, product or LPN",
-      scanFrom: "Scan the FROM location", scanProduct: "Scan the product", enterQty: "Enter the quantity",
+      scanFrom: "Scan the FROM location", scanProduct: "Scan the product or LPN", enterQty: "Enter the quantity",
       scanTo: "Scan the TO location", moved: "Moved", nothing: "No stock", offline: "Network down, try again",
       sku: "SKU", loc: "Location", status: "Status", qty: "Qty" }
   };

@@ -127,10 +127,15 @@ def _product(data) -> Product:
 @blp.response(201, schemas.MovementSchema)
 @blp.doc(summary="Move stock between locations (a PDA move scan)", **IDEMPOTENCY_DOC)
 def post_move(data):
-    product = _product(data)
     source = service.location_by_code(data["from_location"], "from_location", active=False)  # stock may leave
     target = service.location_by_code(data["to_location"], "to_location")
-    movement = service.move(product, source, target, data["qty"], status=data["status"], lpn=data["lpn"],
+    lpn = data.get("lpn")
+    if data.get("product_id"):
+        product = _product(data)
+    else:
+        product, scanned_lpn = service.stock_scan(data["barcode"], source, seller_scope())
+        lpn = lpn or scanned_lpn
+    movement = service.move(product, source, target, data["qty"], status=data["status"], lpn=lpn,
                             lot=data["lot"], to_lpn=data.get("to_lpn"), reason=data["reason"])
     return movement
 

@@ -23,6 +23,9 @@ class _In(Schema):
 
 
 class MoveSchema(_In):
+    barcode = Text(max_length=100, metadata={"description": "A scanned product barcode, SKU or LPN at the source"})
+    lpn = Code(max_length=40, metadata={"description": "The LPN to take from; left out: the only one holding "
+                                                       "the product at the source"})
     from_location = Code(required=True, max_length=30)
     to_location = Code(required=True, max_length=30)
     to_lpn = Code(max_length=40, metadata={"description": "Put the units onto another LPN (default: same LPN)"})

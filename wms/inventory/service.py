@@ -11,6 +11,7 @@ from wms.events import publish
 from wms.extensions import db
 from wms.inventory import ledger
 from wms.inventory.ledger import PostedMovement, StockKey
+from wms.inventory.models import StockBalance
 from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, ProductBarcode
 from wms.masterdata.rules import fold_width, normalize_code
@@ -47,6 +48,36 @@ def product_by_barcode(code: str, seller_id: int | None = None) -> Product:
     return found[0]
 
 
+def stock_scan(code: str, source: Location, seller_id: int | None) -> tuple[Product, str | None]:
+    """What a scan at a source location names: a product (barcode or SKU), or an LPN stored there."""
+    try:
+        return product_by_barcode(code, seller_id), None
+    except NotFound:
+        lpn = normalize_code(code)
+        query = sa.select(StockBalance.product_id).where(StockBalance.location_id == source.id,
+                                                         StockBalance.lpn == lpn, StockBalance.qty > 0)
+        if seller_id is not None:
+            query = query.where(StockBalance.seller_id == seller_id)
+        products = db.session.scalars(query.distinct().limit(2)).all()
+        if len(products) == 1 and lpn:
+            return db.session.get(Product, products[0]), lpn
+        if len(products) > 1:
+            raise Conflict("mixed_lpn", scanned=code, location=source.code) from None
+        raise
+
+
+def single_lpn(product: Product, location: Location, status: str, lot: str) -> str:
+    """The one LPN (or none) holding free units of a product at a location; several ask for a scan."""
+    lpns = db.session.scalars(
+        sa.select(StockBalance.lpn).where(StockBalance.product_id == product.id,
+                                          StockBalance.location_id == location.id, StockBalance.status == status,
+                                          StockBalance.lot == lot, StockBalance.qty > StockBalance.reserved_qty)
+        .order_by(StockBalance.lpn).limit(20)).all()
+    if len(lpns) > 1:
+        raise Conflict("lpn_required", sku=product.sku, location=location.code, lpns=lpns)
+    return lpns[0] if lpns else ""
+
+
 def _positive(qty: int) -> None:
     if qty is None or qty <= 0:
         raise ValidationFailed({"qty": ["Must be a positive quantity."]})
@@ -81,10 +112,15 @@ def receive(product: Product, location: Location, qty: int, *, status: str, lpn:
 
 
 def move(product: Product, source: Location, target: Location, qty: int, *, status: str = "available",
-         lpn: str = "", lot: str = "", to_lpn: str | None = None, doc_type: str = "", doc_ref: str = "",
+         lpn: str | None = "", lot: str = "", to_lpn: str | None = None, doc_type: str = "", doc_ref: str = "",
          reason: str = "") -> PostedMovement:
-    """Move ``qty`` units from one location to another, keeping status (and LPN unless ``to_lpn``)."""
+    """Move ``qty`` units from one location to another, keeping status (and LPN unless ``to_lpn``).
+
+    ``lpn=None`` takes the units from the only LPN holding the product there (409 ``lpn_required`` if several).
+    """
     _positive(qty)
+    if lpn is None:
+        lpn = single_lpn(product, source, status, lot)
     to_lpn = lpn if to_lpn is None else to_lpn
     if source.id == target.id and lpn == to_lpn:
         raise ValidationFailed({"to_location": ["Source and destination are the same."]}, code="same_location")

@@ -30,6 +30,12 @@ LABELS: dict[str, tuple[str, str]] = {
                                                               "汇率（每行：日期 汇率）"),
     "username": ("User name", "用户名"), "display_name": ("Display name", "显示名"), "role": ("Role", "角色"),
     "locale": ("Language", "语言"), "password": ("Password", "密码"), "note": ("Note", "备注"),
+    "product_id": ("Product id", "商品ID"), "location_id": ("Location id", "库位ID"),
+    "movement_id": ("Movement no.", "流水号"), "doc_type": ("Document type", "单据类型"),
+    "doc_ref": ("Document no.", "单据号"), "status": ("Status", "状态"), "lpn": ("LPN", "LPN"), "lot": ("Lot", "批次"),
+    "location_code": ("Location", "库位"), "filing_status": ("Filing status", "备案状态"),
+    "entity_type": ("Record type", "对象类型"), "entity_id": ("Record id", "对象ID"), "action": ("Action", "操作"),
+    "user_id": ("User id", "用户ID"),
 }
 
 

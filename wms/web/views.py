@@ -9,7 +9,9 @@ import secrets
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
 from wms.auth.api import audit_listing, audit_query, users
@@ -53,6 +55,18 @@ def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
+
+
+@bp.app_template_test("datetime")
+def _is_datetime(value) -> bool:
+    return isinstance(value, datetime)
+
+
+@bp.app_template_filter("when")
+def _when(value) -> str:
+    """A stored UTC time as the warehouse's local time, to the second."""
+    from zoneinfo import ZoneInfo
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @bp.before_request
