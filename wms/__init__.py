@@ -30,7 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     from wms.auth.api import blp as auth_api
     from wms.inventory.api import blp as inventory_api
     from wms.masterdata.api import blp as masterdata_api
-    for blueprint in (auth_api, masterdata_api, inventory_api):
+    from wms.printing.api import blp as printing_api
+    from wms.scanning.api import blp as scanning_api
+    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api):
         api.register_blueprint(blueprint)
 
     from wms.web import views as web_views

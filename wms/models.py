@@ -2,6 +2,9 @@
 from wms.auth.models import ApiToken, LoginAttempt, User  # noqa: F401
 from wms.core.audit import AuditLog  # noqa: F401
 from wms.core.idempotency import IdempotencyRecord  # noqa: F401
+from wms.core.numbering import NumberSeries  # noqa: F401
+from wms.scanning.models import ScanException  # noqa: F401
 from wms.inventory.models import Movement, MovementLine, StockBalance  # noqa: F401
 from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location,  # noqa: F401
                                    PackagingMaterial, Product, ProductBarcode, Seller, Warehouse, Zone)
+from wms.printing.models import PrinterProfile  # noqa: F401

@@ -17,6 +17,8 @@ from wms.auth.service import create_user
 from wms.extensions import db
 from wms.inventory import service as inventory
 from wms.masterdata import schemas
+from wms.printing.models import PrinterProfile
+from wms.printing.schemas import PrinterProfileSchema
 from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location, PackagingMaterial,
                                    Product, ProductBarcode, Seller, Warehouse, Zone)
 
@@ -130,6 +132,7 @@ def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:
                 {**ch, "carrier_id": carrier.id})))
     session.add_all(PackagingMaterial(**schemas.PackagingMaterialSchema().load(row))
                     for row in _read(folder, "packaging.yaml"))
+    session.add_all(PrinterProfile(**PrinterProfileSchema().load(row)) for row in _read(folder, "printers.yaml"))
 
     for row in _read(folder, "users.yaml"):
         seller = sellers.get(row.get("seller"))

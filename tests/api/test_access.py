@@ -15,6 +15,8 @@ import sqlalchemy as sa
 
 from tests.api import helpers as h
 from wms import create_app
+from wms.printing.models import PrinterProfile
+from wms.scanning.models import ScanException
 from wms.auth.models import User
 from wms.auth.permissions import PERMISSIONS
 from wms.core.audit import AuditLog
@@ -29,10 +31,11 @@ PUBLIC = {("auth.create_token", "POST")}
 ARGUMENT_PERMISSIONS = {
     "masterdata.products_filing": ("event", FILING_PERMISSION),
     "masterdata.sellers_filing": ("event", FILING_PERMISSION),
+    "scanning.close_exception": ("event", {"resolve": "scans.review", "dismiss": "scans.review"}),
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
-MODELS = {r.name: r.model for r in RESOURCES} | {"users": User}
+MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 
@@ -110,6 +113,12 @@ def record_id(resource: str) -> int:
         return h.seller_id(OWN)
     if resource == "users":
         return db.session.scalar(sa.select(User.id).where(User.username == "op02"))
+    if resource == "scan-exceptions":
+        exception = ScanException(user_id=db.session.scalar(sa.select(User.id).where(User.username == "op01")),
+                                  method="POST", path="/api/v1/moves", status_code=409, problem={"code": "x"})
+        db.session.add(exception)
+        db.session.flush()
+        return exception.id
     assert resource in MODELS, f"no representative record for /{resource}: add one to record_id()"
     return db.session.scalar(sa.select(sa.func.min(MODELS[resource].id)))
 

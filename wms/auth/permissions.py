@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inventory.adjust": frozenset({"admin", "supervisor"}),
     "inventory.status": frozenset({"admin", "supervisor", "customs"}),
     "barcodes.resolve": ALL,
+    "scans.review": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

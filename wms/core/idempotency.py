@@ -109,8 +109,10 @@ def idempotent(view):
 
 
 def _store_error(key, fingerprint, response):
+    from wms.scanning.models import record_refusal
     try:
         _store(key, fingerprint, response)
+        record_refusal(request, g.user, response.status_code, response.get_data(as_text=True))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -29,10 +29,11 @@ from wms.inventory.models import StockBalance
 from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, Seller
 from wms.masterdata.service import FILING, RESOURCES, file_event
+from wms.printing.resources import printers
 from wms.web import forms
 
 bp = Blueprint("web", __name__)
-SCREENS = {r.name: r for r in [*RESOURCES, users]}
+SCREENS = {r.name: r for r in [*RESOURCES, printers, users]}
 FILING_SCREENS = {"products", "sellers"}
 LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "stock": ("Stock", "库存", "inventory.read", stock_listing, stock_query),
