@@ -108,3 +108,23 @@ def test_deactivate_keeps_the_row(client, sign_in, dbs):
     material = dbs.get(PackagingMaterial, 1)
     dbs.refresh(material)
     assert material.active is False
+
+
+def test_supervisor_closes_a_scan_exception_on_screen(client, sign_in, dbs):
+    from wms.auth.models import User
+    from wms.scanning.models import ScanException
+    operator = dbs.scalar(sa.select(User.id).where(User.username == "op01"))
+    item = ScanException(user_id=operator, method="POST", path="/api/v1/moves", status_code=409,
+                         problem={"code": "insufficient_stock", "detail": "库存不足：可用 0，需要 5。"})
+    dbs.add(item)
+    dbs.flush()
+    sign_in("supervisor", "super-demo")
+    page = client.get("/admin/scan-exceptions?state=open", headers=HTML)
+    text = page.get_data(as_text=True)
+    assert "库存不足" in text and f"/admin/scan-exceptions/{item.id}/resolve" in text
+    client.post(f"/admin/scan-exceptions/{item.id}/resolve", data={"csrf_token": csrf(page), "note": "已盘点"})
+    dbs.refresh(item)
+    assert (item.state, item.resolution_note) == ("resolved", "已盘点")
+    assert client.get("/admin/scan-exceptions", headers={**HTML}).status_code == 200
+    sign_in("op01", "op01-demo")
+    assert client.get("/admin/scan-exceptions", headers=HTML).status_code == 403

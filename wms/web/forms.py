@@ -48,6 +48,8 @@ STATES: dict[str, tuple[str, str]] = {
     "draft": ("Draft", "暂存"), "declared": ("Declared", "已申报"), "approved": ("Approved", "已备案"),
     "returned": ("Returned", "已退回"), "declare": ("Declare", "申报"), "approve": ("Approve", "审核通过"),
     "return": ("Return", "退回"), "revise": ("Revise", "变更"),
+    "open": ("Open", "待处理"), "resolved": ("Resolved", "已处理"), "dismissed": ("Dismissed", "已忽略"),
+    "resolve": ("Resolve", "处理完成"), "dismiss": ("Dismiss", "忽略"),
     # movement kinds
     "receive": ("Receive", "入库"), "move": ("Move", "移库"), "status_change": ("Status change", "状态变更"),
     "adjust": ("Adjustment", "调整"), "issue": ("Issue", "出库"),

@@ -30,6 +30,8 @@ from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, Seller
 from wms.masterdata.service import FILING, RESOURCES, file_event
 from wms.printing.resources import printers
+from wms.scanning.api import listing as scan_listing, query as scan_query
+from wms.scanning.models import SCAN_EXCEPTION, ScanException
 from wms.web import forms
 
 bp = Blueprint("web", __name__)
@@ -39,6 +41,7 @@ LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "stock": ("Stock", "库存", "inventory.read", stock_listing, stock_query),
     "movements": ("Movements", "库存流水", "inventory.read", movement_listing, movement_query),
     "audit": ("Audit log", "审计日志", "audit.read", audit_listing, audit_query),
+    "scan-exceptions": ("Scan exceptions", "扫描异常", "scans.review", scan_listing, scan_query),
 }
 
 
@@ -87,6 +90,8 @@ def _nav() -> list[tuple[str, str]]:
               and not (user.is_seller and r.name == "users")]
     if allowed(user.role, "audit.read"):
         items.append((f"{prefix}/audit", _(*LISTS["audit"][:2])))
+    if allowed(user.role, "scans.review"):
+        items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
     return items
 
 
@@ -175,7 +180,7 @@ def _filter_widgets(listing, references: dict) -> list[forms.Widget]:
 
 
 def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None,
-               references=None):
+               references=None, actions=None):
     if (r := _signed_in()) is not None:
         return r
     if not allowed(g.user.role, permission):
@@ -191,7 +196,7 @@ def _list_page(name: str, *, title: str, permission: str, listing, base_query, l
     filters = _filter_widgets(listing, references or {})
     return render_template("list.html", title=title, result=result, columns=listing.columns,
                            sortable=set(listing.sort) | {"id"}, sort=args.get("sort") or listing.default_sort,
-                           q=args.get("q", ""), filters=filters, link=link, new_url=new_url,
+                           q=args.get("q", ""), filters=filters, link=link, new_url=new_url, actions=actions,
                            query=lambda **kw: "?" + urlencode({**here, **kw}))
 
 
@@ -199,12 +204,39 @@ def _prefix() -> str:
     return "/oms" if g.get("user") is not None and g.user.is_seller else "/admin"
 
 
-@bp.get("/admin/<any(stock, movements, audit):name>")
+@bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions'):name>")
 @bp.get("/oms/<any(stock, movements, audit):name>")
 def report(name: str):
     en, zh, permission, listing, query = LISTS[name]
     base = query() if g.get("user") is not None else None
-    return _list_page(name, title=_(en, zh), permission=permission, listing=listing, base_query=base)
+    actions = _scan_exception_actions if name == "scan-exceptions" else None
+    return _list_page(name, title=_(en, zh), permission=permission, listing=listing, base_query=base,
+                      actions=actions)
+
+
+def _scan_exception_actions(row: ScanException) -> list[tuple[str, str]]:
+    return [(forms.state(event), f"/admin/scan-exceptions/{row.id}/{event}")
+            for event in SCAN_EXCEPTION.allowed_events(row.state)]
+
+
+@bp.post("/admin/scan-exceptions/" + RECORD_ID + "/<any(resolve, dismiss):event>")
+def close_scan_exception(record_id: int, event: str):
+    """A supervisor closes a refused offline scan, with an optional note."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "scans.review"):
+        raise Forbidden(role=g.user.role)
+    from wms.db import utcnow
+    item = db.session.scalars(scan_query().where(ScanException.id == record_id)).first() or abort(404)
+    try:
+        with unit_of_work():
+            SCAN_EXCEPTION.fire(item, event, note=request.form.get("note", "")[:500])
+            item.resolution_note = request.form.get("note", "")[:500]
+            item.resolved_by_id, item.resolved_at = g.user.id, utcnow()
+        flash(_("Closed.", "已处理。"), "ok")
+    except WmsError as exc:
+        flash(message(exc.code, **exc.params), "error")
+    return redirect(request.referrer or "/admin/scan-exceptions")
 
 
 @bp.get("/admin/<resource>")
