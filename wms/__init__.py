@@ -32,7 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     from wms.masterdata.api import blp as masterdata_api
     from wms.printing.api import blp as printing_api
     from wms.scanning.api import blp as scanning_api
-    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api):
+    from wms.customs.api import blp as customs_api
+    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api, customs_api):
         api.register_blueprint(blueprint)
 
     from wms.web import views as web_views

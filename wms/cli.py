@@ -81,6 +81,22 @@ def check_ledger_command():
     sys.exit(1)
 
 
+@cli.command("reconcile-book")
+def reconcile_book_command():
+    """Compare account-book balances with physical bonded stock; exit 1 listing every difference."""
+    from wms.customs.book import reconcile
+
+    differences = reconcile()
+    if not differences:
+        click.echo("Account book reconciles: every book line equals the bonded stock on hand.")
+        return
+    for d in differences:
+        click.echo(f"book {d['book_no'] or '-'} item {d['item_no']} (product {d['product_id']}): book {d['book_qty']}, "
+                   f"on hand {d['physical_qty']}, difference {d['difference']}", err=True)
+    click.echo(f"Account book does NOT reconcile: {len(differences)} differences.", err=True)
+    sys.exit(1)
+
+
 @cli.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="PORT or 5000")

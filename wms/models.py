@@ -1,6 +1,7 @@
 """Every model, imported once so that Alembic's autogenerate sees the whole schema."""
 from wms.auth.models import ApiToken, LoginAttempt, User  # noqa: F401
 from wms.core.audit import AuditLog  # noqa: F401
+from wms.customs.models import BookEntry, BookItem  # noqa: F401
 from wms.core.idempotency import IdempotencyRecord  # noqa: F401
 from wms.core.numbering import NumberSeries  # noqa: F401
 from wms.scanning.models import ScanException  # noqa: F401

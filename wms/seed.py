@@ -141,13 +141,19 @@ def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:
     session.flush()
     counts["users"] = len(_read(folder, "users.yaml"))
 
+    from wms.customs.book import open_item
+    items = {p.id: open_item(p) for p in products if p.filing_status == "approved"}
+    counts["account-book lines"] = len(items)
     if stock:
-        counts["stock movements"] = _opening_stock(products, zones)
+        counts["stock movements"] = _opening_stock(products, zones, items)
     return counts
 
 
-def _opening_stock(products: list[Product], zones: dict[str, Zone]) -> int:
-    """Some stock in every state a demo needs: stored, awaiting declaration, on hold, awaiting QC."""
+def _opening_stock(products: list[Product], zones: dict[str, Zone], book_items: dict) -> int:
+    """Some stock in every state a demo needs: stored, awaiting declaration, on hold, awaiting QC.
+
+    Bonded opening stock is posted to the account book too, so the book reconciles from the start.
+    """
     rng = random.Random(2026)
     locations = {kind: db.session.scalars(sa.select(Location).where(Location.zone_id == zone.id)
                                           .order_by(Location.pick_sequence)).all()
@@ -171,4 +177,7 @@ def _opening_stock(products: list[Product], zones: dict[str, Zone]) -> int:
         inventory.receive(product, locations["qc"][i], rng.randint(5, 30), status="qc_pending",
                           lpn=f"LPN{903000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
         movements += 1
+    from wms.customs.book import physical_bonded_stock, post
+    for product_id, units in physical_bonded_stock().items():
+        post(book_items[product_id], units, doc_type="opening", doc_no="DEMO-OPEN")
     return movements

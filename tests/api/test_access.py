@@ -234,6 +234,9 @@ def test_seller_lists_show_only_own_records(client, app, login, route):
     if route.rule in SHARED_LISTS:
         assert body["total"] == staff["total"]
         return
+    if route.rule == "/api/v1/book-reconciliation":
+        assert body["clean"] and staff["clean"]        # the demo book reconciles; differences are tested
+        return                                          # per seller in tests/integration/test_account_book.py
     if route.rule == "/api/v1/sellers":
         assert [item["id"] for item in items] == [own_id]
     elif route.rule == "/api/v1/audit":

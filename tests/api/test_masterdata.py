@@ -880,10 +880,10 @@ def test_audit_list_filters_and_is_staff_or_own_seller(client, admin, login):
     assert rows["total"] == 1 and rows["items"][0]["after"] == {"name_en": "Renamed"}
     assert rows["items"][0]["before"] == {"name_en": old_name}
     assert (
-        client.get(f"/api/v1/audit?entity_id={product.id}", headers=login("jinyi")).get_json()["total"] == 1
+        client.get(f"/api/v1/audit?entity_type=products&entity_id={product.id}", headers=login("jinyi")).get_json()["total"] == 1
     )
     assert (
-        client.get(f"/api/v1/audit?entity_id={product.id}", headers=login("customs")).get_json()["total"] == 1
+        client.get(f"/api/v1/audit?entity_type=products&entity_id={product.id}", headers=login("customs")).get_json()["total"] == 1
     )
     h.problem(client.get("/api/v1/audit", headers=login("op01")), 403, "forbidden")
     h.field_errors(client.get("/api/v1/audit?sort=username", headers=admin), "sort")

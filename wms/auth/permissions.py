@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inventory.status": frozenset({"admin", "supervisor", "customs"}),
     "barcodes.resolve": ALL,
     "scans.review": frozenset({"admin", "supervisor"}),
+    # customs account book
+    "book.read": frozenset({"admin", "supervisor", "customs", "seller"}),
+    "book.post": frozenset({"admin", "customs"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

@@ -106,6 +106,8 @@ def _announce(movement: PostedMovement) -> PostedMovement:
 def receive(product: Product, location: Location, qty: int, *, status: str, lpn: str = "", lot: str = "",
             expiry: date | None = None, doc_type: str = "", doc_ref: str = "", reason: str = "") -> PostedMovement:
     _positive(qty)
+    if location.zone.bonded and product.filing_status != "approved":
+        raise Conflict("product_not_filed", sku=product.sku, filing_status=product.filing_status)
     key = StockKey(product.id, location.id, status, lpn, lot)
     return _post("receive", [(key, qty)], product, [location], doc_type=doc_type, doc_ref=doc_ref, reason=reason,
                  expiry=expiry)

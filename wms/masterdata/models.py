@@ -128,6 +128,11 @@ class Product(ActiveMixin, TimestampMixin, Base):
     declaration_elements: Mapped[str] = mapped_column(sa.String(1000), default="")   # 申报要素
     origin_country_id: Mapped[int] = mapped_column(sa.ForeignKey("countries.id"))
     unit: Mapped[str] = mapped_column(sa.String(3), default="011")         # customs unit code, 011 = 件
+    legal_unit1: Mapped[str] = mapped_column(sa.String(3), default="")     # 法定第一计量单位 ("" = as declared)
+    legal_factor1: Mapped[Decimal] = mapped_column(sa.Numeric(19, 5), default=Decimal(1))  # legal qty per unit
+    legal_unit2: Mapped[str] = mapped_column(sa.String(3), default="")     # 法定第二计量单位 (optional)
+    legal_factor2: Mapped[Decimal | None] = mapped_column(sa.Numeric(19, 5))
+    book_item_no: Mapped[str] = mapped_column(sa.String(30), default="")   # 账册备案料号 (itemRecordNo)
     declared_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     currency_id: Mapped[int] = mapped_column(sa.ForeignKey("currencies.id"))
     weight_kg: Mapped[Decimal | None] = mapped_column(Measure)

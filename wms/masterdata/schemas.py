@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from wms.core.fields import Code, Id, Text, positive_decimal
 from wms.masterdata import rules
@@ -126,6 +126,17 @@ class ProductSchema(Base):
     origin_country_code = fields.String(attribute="origin_country.code", dump_only=True)
     unit = Code(load_default="011", validate=validate.Regexp(r"^\d{3}$"),
                 metadata={"description": "Customs unit code, e.g. 011 件, 007 个"})
+    legal_unit1 = Code(load_default="", validate=validate.Regexp(r"^(\d{3})?$"),
+                       metadata={"description": "First legal unit code (法定第一计量单位); empty = the declared unit"})
+    legal_factor1 = fields.Decimal(places=5, as_string=True, load_default=Decimal("1"),
+                                   validate=validate.Range(min=0, min_inclusive=False),
+                                   metadata={"description": "Legal quantity 1 per declared unit, e.g. kg per piece"})
+    legal_unit2 = Code(load_default="", validate=validate.Regexp(r"^(\d{3})?$"),
+                       metadata={"description": "Second legal unit code, if the HS code has one"})
+    legal_factor2 = fields.Decimal(places=5, as_string=True, load_default=None, allow_none=True,
+                                   validate=validate.Range(min=0, min_inclusive=False))
+    book_item_no = Code(load_default="", max_length=30,
+                        metadata={"description": "Account-book item number (账册备案料号, itemRecordNo)"})
     declared_price = fields.Decimal(places=4, as_string=True, load_default=Decimal("0"), validate=validate.Range(min=0))
     currency_id = Id(required=True)
     currency_code = fields.String(attribute="currency.code", dump_only=True)
@@ -143,6 +154,12 @@ class ProductSchema(Base):
     def _hs_code(self, value, **_):
         if not rules.is_valid_hs_code(value):
             raise ValidationError("HS code must be 10 digits.")
+
+    @validates_schema
+    def _second_legal_unit(self, data, **_):
+        if "legal_unit2" in data or "legal_factor2" in data:
+            if bool(data.get("legal_unit2")) != (data.get("legal_factor2") is not None):
+                raise ValidationError("Give the second legal unit and its factor together.", "legal_factor2")
 
     @validates("barcodes")
     def _barcodes(self, values, **_):

@@ -217,4 +217,7 @@ def file_event(resource: Resource, obj, event: str, note: str = ""):
         obj.filing_note = note
     elif event == "approve":
         obj.filing_note = ""
+        if isinstance(obj, Product):
+            from wms.customs.book import open_item
+            open_item(obj)           # an approved product gets its account-book line
     return obj

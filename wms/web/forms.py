@@ -36,6 +36,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "location_code": ("Location", "库位"), "filing_status": ("Filing status", "备案状态"),
     "entity_type": ("Record type", "对象类型"), "entity_id": ("Record id", "对象ID"), "action": ("Action", "操作"),
     "user_id": ("User id", "用户ID"),
+    "legal_unit1": ("Legal unit 1", "法定第一计量单位"), "legal_factor1": ("Legal qty 1 per unit", "法定第一数量/单位"),
+    "legal_unit2": ("Legal unit 2", "法定第二计量单位"), "legal_factor2": ("Legal qty 2 per unit", "法定第二数量/单位"),
+    "book_item_no": ("Book item no.", "账册备案料号"),
 }
 
 

@@ -30,6 +30,8 @@ from wms.inventory.states import GOODS
 from wms.masterdata.models import Location, Product, Seller
 from wms.masterdata.service import FILING, RESOURCES, file_event
 from wms.printing.resources import printers
+from wms.customs.api import entry_listing as book_entry_listing, entry_query as book_entry_query, \
+    item_listing as book_item_listing, item_query as book_item_query
 from wms.scanning.api import listing as scan_listing, query as scan_query
 from wms.scanning.models import SCAN_EXCEPTION, ScanException
 from wms.web import forms
@@ -42,6 +44,8 @@ LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "movements": ("Movements", "库存流水", "inventory.read", movement_listing, movement_query),
     "audit": ("Audit log", "审计日志", "audit.read", audit_listing, audit_query),
     "scan-exceptions": ("Scan exceptions", "扫描异常", "scans.review", scan_listing, scan_query),
+    "book-items": ("Account book", "账册", "book.read", book_item_listing, book_item_query),
+    "book-entries": ("Book entries", "账册记账", "book.read", book_entry_listing, book_entry_query),
 }
 
 
@@ -90,6 +94,8 @@ def _nav() -> list[tuple[str, str]]:
               and not (user.is_seller and r.name == "users")]
     if allowed(user.role, "audit.read"):
         items.append((f"{prefix}/audit", _(*LISTS["audit"][:2])))
+    if allowed(user.role, "book.read"):
+        items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("book-items", "book-entries")]
     if allowed(user.role, "scans.review"):
         items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
     return items
@@ -204,8 +210,8 @@ def _prefix() -> str:
     return "/oms" if g.get("user") is not None and g.user.is_seller else "/admin"
 
 
-@bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions'):name>")
-@bp.get("/oms/<any(stock, movements, audit):name>")
+@bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions', 'book-items', 'book-entries'):name>")
+@bp.get("/oms/<any(stock, movements, audit, 'book-items', 'book-entries'):name>")
 def report(name: str):
     en, zh, permission, listing, query = LISTS[name]
     base = query() if g.get("user") is not None else None

@@ -1,0 +1,70 @@
+"""The customs account book (账册): one line per filed bonded item, and its append-only ledger.
+
+Every bonded quantity that enters or leaves the zone is a book entry, posted with the document that
+caused it (核注清单 / 出入库单 / 核放单) and the gate-pass time; the line's balance moves in the same
+transaction and can never go negative.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wms.db import Base, one_of, utcnow
+from wms.masterdata.models import Product, Seller
+
+BOOK_DOC_TYPES = ("opening", "inv", "sas_stock", "passport", "adjustment")
+Qty = sa.Numeric(19, 5)
+
+
+class BookItem(Base):
+    __tablename__ = "book_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    book_no: Mapped[str] = mapped_column(sa.String(20))                 # 账册号 (emsNo)
+    seq_no: Mapped[int]                                                  # 备案序号 (gdsSeqno)
+    item_no: Mapped[str] = mapped_column(sa.String(30))                 # 料号 / 账册备案料号 (itemRecordNo)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), unique=True)
+    hs_code: Mapped[str] = mapped_column(sa.String(10))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    unit: Mapped[str] = mapped_column(sa.String(3))                     # declared unit
+    legal_unit: Mapped[str] = mapped_column(sa.String(3))               # first legal unit
+    qty: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))       # balance in the declared unit
+    legal_qty: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    seller: Mapped[Seller] = relationship()
+    product: Mapped[Product] = relationship()
+    __table_args__ = (
+        sa.UniqueConstraint("book_no", "seq_no"),
+        sa.UniqueConstraint("book_no", "item_no"),
+        sa.CheckConstraint("qty >= 0", name="qty_not_negative"),
+        sa.CheckConstraint("legal_qty >= 0", name="legal_qty_not_negative"),
+    )
+
+
+class BookEntry(Base):
+    __tablename__ = "book_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    book_item_id: Mapped[int] = mapped_column(sa.ForeignKey("book_items.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    direction: Mapped[str] = mapped_column(sa.String(1))                # I into the zone, E out of it
+    qty: Mapped[Decimal] = mapped_column(Qty)                           # signed, declared unit
+    legal_qty: Mapped[Decimal] = mapped_column(Qty)                     # signed, legal unit
+    doc_type: Mapped[str] = mapped_column(sa.String(20))
+    doc_no: Mapped[str] = mapped_column(sa.String(40))
+    gate_pass_at: Mapped[datetime | None]
+    movement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("movements.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    book_item: Mapped[BookItem] = relationship()
+    __table_args__ = (
+        one_of("direction", ("I", "E")),
+        one_of("doc_type", BOOK_DOC_TYPES),
+        sa.CheckConstraint("(direction = 'I' AND qty > 0) OR (direction = 'E' AND qty < 0)",
+                           name="sign_follows_direction"),
+        sa.Index("ix_book_entries_doc", "doc_type", "doc_no"),
+    )
