@@ -35,6 +35,7 @@ ARGUMENT_PERMISSIONS = {
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
+DOWNLOADS = {"/api/v1/products/import-template"}     # files with no seller data in them
 MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
@@ -101,6 +102,7 @@ SELLER_LISTS = [
     for r in ROUTES
     if r.method == "GET"
     and not r.has_arguments
+    and r.rule not in DOWNLOADS
     and "seller" in PERMISSIONS.get(effective_permission(_COLLECTION_APP, r) or "", ())
 ]
 

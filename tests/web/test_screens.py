@@ -128,3 +128,21 @@ def test_supervisor_closes_a_scan_exception_on_screen(client, sign_in, dbs):
     assert client.get("/admin/scan-exceptions", headers={**HTML}).status_code == 200
     sign_in("op01", "op01-demo")
     assert client.get("/admin/scan-exceptions", headers=HTML).status_code == 403
+
+
+def test_seller_imports_filings_from_the_products_screen(client, sign_in, dbs):
+    import io
+
+    from tests.api.test_product_import import row, workbook
+    sign_in("leju", "leju-demo")
+    client.set_cookie("lang", "zh-CN")
+    page = client.get("/oms/products", headers=HTML)
+    assert "/oms/products/import" in page.get_data(as_text=True)
+    token = csrf(page)
+    bad = client.post("/oms/products/import", headers=HTML, content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(workbook(row("SCR-1", hs="12"))), "f.xlsx")})
+    assert bad.status_code == 422 and "HS 编码必须为 10 位数字" in bad.get_data(as_text=True)
+    good = client.post("/oms/products/import", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(workbook(row("SCR-1"))), "f.xlsx")})
+    assert good.status_code == 302
+    assert dbs.scalar(sa.select(Product.filing_status).where(Product.sku == "SCR-1")) == "draft"

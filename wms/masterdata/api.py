@@ -7,11 +7,12 @@ from wms.auth.service import require
 from wms.core.crud import register_api
 from wms.core.fields import RECORD_ID
 from wms.db import atomic
-from wms.errors import Forbidden
+from wms.errors import Forbidden, ValidationFailed
 from wms.auth.permissions import allowed
-from wms.masterdata import schemas
+from wms.masterdata import importer, schemas
 from wms.masterdata.service import FILING, RESOURCES, file_event, products, sellers
-from flask import g
+from flask import Response, g, request
+from marshmallow import Schema, fields
 
 blp = Blueprint("masterdata", __name__, url_prefix="/api/v1",
                 description="Master data: warehouses, zones, locations, sellers, products and reference lists")
@@ -42,4 +43,32 @@ def _filing_route(resource, out):
 
 
 _filing_route(products, schemas.ProductSchema)
+
+
+class ImportResultSchema(Schema):
+    created = fields.List(fields.String())
+    updated = fields.List(fields.String())
+
+
+@blp.route("/products/import", methods=["POST"])
+@require("products.write")
+@atomic
+@blp.response(200, ImportResultSchema)
+@blp.doc(summary="Import product filings from an Excel workbook (multipart field `file`)",
+         description="All rows or none: a 422 lists every bad row with its field messages (`rows`).",
+         requestBody={"content": {"multipart/form-data": {"schema": {
+             "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}})
+def import_products():
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": ["Missing data for required field."]})
+    return importer.import_products(upload.read(), products)
+
+
+@blp.route("/products/import-template")
+@require("products.read")
+@blp.doc(summary="An empty product-filing workbook with Chinese and English headers")
+def import_template():
+    return Response(importer.template(), headers={"Content-Disposition": 'attachment; filename="product-filings.xlsx"'},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _filing_route(sellers, schemas.SellerSchema)

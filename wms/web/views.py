@@ -20,7 +20,7 @@ from wms.auth.service import authenticate
 from wms.core.fields import RECORD_ID
 from wms.core.listing import load_args
 from wms.db import unit_of_work
-from wms.errors import Forbidden, Unauthorized, WmsError
+from wms.errors import Forbidden, Unauthorized, ValidationFailed, WmsError
 from wms.extensions import db
 from wms.i18n import get_locale, message, translate_errors
 from wms.inventory.api import movement_listing, movement_query, stock_listing, stock_query
@@ -186,7 +186,7 @@ def _filter_widgets(listing, references: dict) -> list[forms.Widget]:
 
 
 def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None,
-               references=None, actions=None):
+               references=None, actions=None, import_url=None):
     if (r := _signed_in()) is not None:
         return r
     if not allowed(g.user.role, permission):
@@ -203,6 +203,7 @@ def _list_page(name: str, *, title: str, permission: str, listing, base_query, l
     return render_template("list.html", title=title, result=result, columns=listing.columns,
                            sortable=set(listing.sort) | {"id"}, sort=args.get("sort") or listing.default_sort,
                            q=args.get("q", ""), filters=filters, link=link, new_url=new_url, actions=actions,
+                           import_url=import_url,
                            query=lambda **kw: "?" + urlencode({**here, **kw}))
 
 
@@ -253,7 +254,33 @@ def records(resource: str):
     return _list_page(res.name, title=res.label, permission=res.read, listing=res.listing,
                       base_query=res.select() if g.get("user") is not None else None,
                       link=lambda row: f"{_prefix()}/{res.name}/{row.id}",
-                      new_url=f"{_prefix()}/{res.name}/new" if can_write else None, references=res.references)
+                      new_url=f"{_prefix()}/{res.name}/new" if can_write else None, references=res.references,
+                      import_url=f"{_prefix()}/products/import" if can_write and res.name == "products" else None)
+
+
+@bp.post("/admin/products/import")
+@bp.post("/oms/products/import")
+def import_products():
+    """Upload a product-filing workbook; every bad row is listed and nothing is saved."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "products.write"):
+        raise Forbidden(role=g.user.role)
+    from wms.masterdata import importer
+    from wms.masterdata.service import products
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed({"file": ["Missing data for required field."]})
+        with unit_of_work():
+            result = importer.import_products(upload.read(), products)
+    except ValidationFailed as exc:
+        rows = exc.params.get("rows") or []
+        return render_template("import_errors.html", rows=rows, general=translate_errors(exc.errors or {}),
+                               back=f"{_prefix()}/products"), 422
+    flash(_(f"Imported: {len(result.created)} new, {len(result.updated)} updated.",
+            f"导入完成：新增 {len(result.created)} 条，更新 {len(result.updated)} 条。"), "ok")
+    return redirect(f"{_prefix()}/products")
 
 
 # --- forms ---------------------------------------------------------------------------------------------
