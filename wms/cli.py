@@ -97,13 +97,32 @@ def reconcile_book_command():
     sys.exit(1)
 
 
+@cli.command("customs-worker")
+@click.option("--once", is_flag=True, help="One round, then exit.")
+def customs_worker_command(once: bool):
+    """Send queued customs messages and process receipts, round after round (Ctrl-C stops)."""
+    from wms.customs.worker import loop, run_round
+
+    if once:
+        click.echo(run_round())
+        return
+    click.echo(f"customs worker: gateway {current_app.config['CUSTOMS_GATEWAY']}, "
+               f"every {current_app.config['CUSTOMS_WORKER_INTERVAL']} s")
+    try:
+        loop(current_app._get_current_object())
+    except KeyboardInterrupt:
+        click.echo("customs worker stopped")
+
+
 @cli.command("serve")
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="PORT or 5000")
 @click.option("--threads", default=32, type=int, help="Threads per worker.")
 @click.option("--workers", default=lambda: int(os.environ.get("WMS_WORKERS", "1")), type=int,
               show_default="WMS_WORKERS or 1", help="Processes; more than one needs WMS_REDIS_URL.")
-def serve_command(host: str, port: int, threads: int, workers: int):
+@click.option("--customs-worker/--no-customs-worker", default=True, show_default=True,
+              help="Run the customs worker inside the server (each process; they share the work safely).")
+def serve_command(host: str, port: int, threads: int, workers: int, customs_worker: bool):
     """Serve HTTP and Socket.IO (gunicorn gthread workers)."""
     from gunicorn.app.base import BaseApplication
 
@@ -116,6 +135,9 @@ def serve_command(host: str, port: int, threads: int, workers: int):
         """A forked worker opens its own database connections; none are shared across processes."""
         with app.app_context():
             db.engine.dispose(close=False)
+        if customs_worker:
+            from wms.customs.worker import start_thread
+            start_thread(app)
 
     class Server(BaseApplication):
         def load_config(self):

@@ -21,6 +21,29 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     JSON_SORT_KEYS = False
 
+    # Labels (wms/printing)
+    GS1_COMPANY_PREFIX = "6901234"           # WMS_GS1_COMPANY_PREFIX; GS1 China company prefix (6–12 digits)
+    GS1_EXTENSION_DIGIT = "0"                # WMS_GS1_EXTENSION_DIGIT; first digit of every SSCC
+    LABEL_CJK_FONT: str | None = None        # WMS_LABEL_CJK_FONT; TrueType .ttf/.ttc embedded in label PDFs
+    LABEL_ZPL_FONT = "E:SIMSUN.TTF"          # WMS_LABEL_ZPL_FONT; Chinese TrueType font stored on Zebra printers
+    LABEL_BATCH_LIMIT = 5000                 # WMS_LABEL_BATCH_LIMIT; labels in one document
+    PRINTER_TIMEOUT_SECONDS = 5              # WMS_PRINTER_TIMEOUT_SECONDS; raw TCP 9100 connect/send timeout
+
+    # customs: who we are on the customs network, and which gateway carries the messages
+    CUSTOMS_GATEWAY = "sandbox"              # WMS_CUSTOMS_GATEWAY: sandbox | folder
+    CUSTOMS_OUTBOX = ""                      # folder mode: where DXP files are written
+    CUSTOMS_INBOX = ""                       # folder mode: where receipt files arrive
+    CUSTOMS_SIGNER_URL = ""                  # external signing service; empty = unsigned (sandbox)
+    CUSTOMS_SANDBOX_DELAY = 2                # seconds between a sandbox receipt and the next
+    CUSTOMS_SANDBOX_REJECT_RATE = 0.05
+    CUSTOMS_SANDBOX_INSPECT_RATE = 0.1
+    CUSTOMS_SANDBOX_SEED = 2026
+    CUSTOMS_DXP_ID = "DXPENT0000534901"      # our data-exchange user id
+    CUSTOMS_COP_CODE = "4403960WMS"          # transmitting company (BaseTransfer copCode)
+    CUSTOMS_COP_NAME = "深圳前海保税仓储服务有限公司"
+    CUSTOMS_AREA = "5349"                    # customs office (关区) of the zone
+    CUSTOMS_WORKER_INTERVAL = 2              # seconds between worker rounds
+
     API_TITLE = "Bonded WMS"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -6,6 +6,8 @@ Routes are read from the application's url_map, so a new route is covered (or fa
 
 from __future__ import annotations
 
+import uuid
+
 import csv
 import io
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 
 from tests.api import helpers as h
 from wms import create_app
+from wms.customs.models import CustomsMessage, CustomsRecord
 from wms.printing.models import PrinterProfile
 from wms.scanning.models import ScanException
 from wms.auth.models import User
@@ -53,7 +56,8 @@ class Route:
 
     @property
     def resource(self) -> str:
-        return self.rule.split("/")[3]
+        parts = self.rule.split("/")
+        return f"{parts[3]}/{parts[4]}" if parts[3] == "customs" else parts[3]
 
     @property
     def has_arguments(self) -> bool:
@@ -115,6 +119,8 @@ def record_id(resource: str) -> int:
         return h.seller_id(OWN)
     if resource == "users":
         return db.session.scalar(sa.select(User.id).where(User.username == "op02"))
+    if resource in ("customs/messages", "customs/records"):
+        return _customs_documents()[resource]
     if resource == "scan-exceptions":
         exception = ScanException(user_id=db.session.scalar(sa.select(User.id).where(User.username == "op01")),
                                   method="POST", path="/api/v1/moves", status_code=409, problem={"code": "x"})
@@ -123,6 +129,16 @@ def record_id(resource: str) -> int:
         return exception.id
     assert resource in MODELS, f"no representative record for /{resource}: add one to record_id()"
     return db.session.scalar(sa.select(sa.func.min(MODELS[resource].id)))
+
+
+def _customs_documents(seller: str = OWN) -> dict[str, int]:
+    """A message and a record of a seller (the own one by default: staff and that seller may open them)."""
+    message = CustomsMessage(direction="out", message_type="CEB603", status="queued", xml="<x/>",
+                             seller_id=h.seller_id(seller))
+    record = CustomsRecord(kind="inventory", guid=str(uuid.uuid4()).upper(), seller_id=h.seller_id(seller), payload={})
+    db.session.add_all([message, record])
+    db.session.flush()
+    return {"customs/messages": message.id, "customs/records": record.id}
 
 
 def url_of(app, route: Route) -> str:
@@ -227,6 +243,8 @@ def _audit_for_both_sellers(client, login):
 @pytest.mark.parametrize("route", SELLER_LISTS, ids=str)
 def test_seller_lists_show_only_own_records(client, app, login, route):
     _audit_for_both_sellers(client, login)
+    if route.resource.startswith("customs/"):
+        _customs_documents(OWN), _customs_documents(OTHER)
     own_id = h.seller_id(OWN)
     url = url_of(app, route) + "?per_page=500"
     body = client.get(url, headers=login("anke")).get_json()

@@ -146,3 +146,25 @@ def test_seller_imports_filings_from_the_products_screen(client, sign_in, dbs):
         "csrf_token": token, "file": (io.BytesIO(workbook(row("SCR-1"))), "f.xlsx")})
     assert good.status_code == 302
     assert dbs.scalar(sa.select(Product.filing_status).where(Product.sku == "SCR-1")) == "draft"
+
+
+def test_customs_screens_show_records_timelines_messages_and_reconciliation(client, sign_in, dbs):
+    from tests.customs import demo
+    from wms.customs import service
+    from wms.customs.gateway import SandboxGateway
+    [message] = service.declare([demo.inventory(cop_no="SCREEN-INV-1")], seller_id=None)
+    for _ in range(8):
+        service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0))
+    sign_in("customs", "customs-demo")
+    client.set_cookie("lang", "zh-CN")
+    records = client.get("/admin/customs-records", headers=HTML).get_data(as_text=True)
+    assert "SCREEN-INV-1" in records and "结关" in records
+    from wms.customs.models import CustomsRecord
+    record = dbs.scalars(sa.select(CustomsRecord).where(CustomsRecord.cop_no == "SCREEN-INV-1")).one()
+    timeline = client.get(f"/admin/customs-records/{record.id}", headers=HTML).get_data(as_text=True)
+    assert "海关时间线" in timeline and "status_800" in timeline and "海关放行" in timeline
+    detail = client.get(f"/admin/customs-messages/{message.id}", headers=HTML).get_data(as_text=True)
+    assert "CEB603Message" in detail and "SCREEN-INV-1" in detail
+    assert "账册各料号余量与保税实物库存一致" in client.get("/admin/book-reconciliation", headers=HTML).get_data(as_text=True)
+    sign_in("op01", "op01-demo")
+    assert client.get("/admin/customs-messages", headers=HTML).status_code == 403

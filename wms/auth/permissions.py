@@ -28,9 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inventory.status": frozenset({"admin", "supervisor", "customs"}),
     "barcodes.resolve": ALL,
     "scans.review": frozenset({"admin", "supervisor"}),
+    # labels: the staff who handle goods print them (generic templates, location batches, SSCCs)
+    "labels.print": frozenset({"admin", "supervisor", "operator"}),
     # customs account book
     "book.read": frozenset({"admin", "supervisor", "customs", "seller"}),
     "book.post": frozenset({"admin", "customs"}),
+    "customs.read": frozenset({"admin", "supervisor", "customs", "seller"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

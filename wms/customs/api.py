@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
-from wms.core.fields import Id, Text
+from wms.core.fields import RECORD_ID, Id, Text
 from wms.core.listing import Column as C, ListSpec, export, page
 from wms.customs import book
-from wms.customs.models import BOOK_DOC_TYPES, BookEntry, BookItem
+from wms.customs.models import BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord
 from wms.db import atomic
 from wms.errors import NotFound
 from wms.extensions import db
 from wms.i18n import get_locale
 
 blp = Blueprint("customs", __name__, url_prefix="/api/v1",
-                description="Customs account book (账册): lines, entries, reconciliation with bonded stock")
+                description="Customs: account book (账册), message log, declared records and their timelines")
 
 
 def _page(item, name):
@@ -167,3 +168,163 @@ def post_entry(data):
 def reconciliation():
     differences = book.reconcile(seller_scope())
     return {"clean": not differences, "differences": differences}
+
+
+# --- declarations: message log and records with their timelines -----------------------------------------
+
+class CustomsMessageSchema(Schema):
+    id = fields.Integer()
+    direction = fields.String()
+    message_type = fields.String()
+    guid = fields.String()
+    status = fields.String()
+    file_name = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String()
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime()
+    processed_at = fields.DateTime()
+    seller_id = fields.Integer()
+
+
+class CustomsMessageDetailSchema(CustomsMessageSchema):
+    xml = fields.String()
+
+
+class CustomsEventSchema(Schema):
+    id = fields.Integer()
+    event = fields.String()
+    return_status = fields.String()
+    return_info = fields.String()
+    return_time = fields.DateTime()
+    status_before = fields.String()
+    status_after = fields.String()
+    applied = fields.Boolean()
+    message_id = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class CustomsRecordSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    guid = fields.String()
+    seller_id = fields.Integer()
+    cop_no = fields.String()
+    order_no = fields.String()
+    logistics_code = fields.String()
+    logistics_no = fields.String()
+    ebc_code = fields.String()
+    pre_no = fields.String()
+    invt_no = fields.String()
+    sum_no = fields.String()
+    status = fields.String()
+    return_status = fields.String()
+    return_info = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class CustomsRecordDetailSchema(CustomsRecordSchema):
+    payload = fields.Raw()
+    timeline = fields.List(fields.Nested(CustomsEventSchema))
+
+
+message_listing = ListSpec(
+    CustomsMessage, search=(CustomsMessage.guid, CustomsMessage.file_name, CustomsMessage.message_type),
+    filters={"direction": (Text(), CustomsMessage.direction), "message_type": (Text(), CustomsMessage.message_type),
+             "status": (Text(), CustomsMessage.status)},
+    sort=("created_at", "message_type", "status"), default_sort="-created_at",
+    columns=[C("created_at", "Time", "时间"), C("direction", "Direction", "方向"), C("message_type", "Message", "报文"),
+             C("guid", "GUID", "GUID"), C("status", "Status", "状态"), C("attempts", "Attempts", "发送次数"),
+             C("file_name", "File", "文件"), C("last_error", "Error", "错误")])
+
+record_listing = ListSpec(
+    CustomsRecord, search=(CustomsRecord.order_no, CustomsRecord.logistics_no, CustomsRecord.cop_no,
+                           CustomsRecord.invt_no, CustomsRecord.guid),
+    filters={"kind": (Text(), CustomsRecord.kind), "status": (Text(), CustomsRecord.status),
+             "seller_id": (Id(), CustomsRecord.seller_id)},
+    sort=("created_at", "updated_at", "status", "kind"), default_sort="-updated_at",
+    columns=[C("updated_at", "Updated", "更新时间"), C("kind", "Kind", "类型"), C("order_no", "Order no.", "订单号"),
+             C("logistics_no", "Waybill", "运单号"), C("cop_no", "Our no.", "企业内部编号"),
+             C("invt_no", "List no.", "清单编号"), C("status", "Customs state", "海关状态"),
+             C("return_status", "Return", "回执状态"), C("return_info", "Return info", "回执信息")])
+
+
+def _scoped(query, column):
+    scope = seller_scope()
+    return query if scope is None else query.where(column == scope)
+
+
+def message_query():
+    return _scoped(sa.select(CustomsMessage), CustomsMessage.seller_id)
+
+
+def record_query():
+    return _scoped(sa.select(CustomsRecord), CustomsRecord.seller_id)
+
+
+@blp.route("/customs/messages")
+@require("customs.read")
+@blp.arguments(message_listing.args_schema("CustomsMessage"), location="query")
+@blp.response(200, _page(CustomsMessageSchema, "CustomsMessagePage"))
+@blp.doc(summary="Message log: every message sent to customs and every receipt received")
+def list_messages(args):
+    query = message_listing.apply(message_query(), args)
+    if args["format"] != "json":
+        return export(query, message_listing.columns, args["format"], "customs-messages", get_locale())
+    return page(query, args)
+
+
+def _message(record_id: int) -> CustomsMessage:
+    message = db.session.scalars(message_query().where(CustomsMessage.id == record_id)).first()
+    if message is None:
+        raise NotFound("record_not_found", entity="customs message", id=record_id)
+    return message
+
+
+@blp.route(f"/customs/messages/{RECORD_ID}")
+@require("customs.read")
+@blp.response(200, CustomsMessageDetailSchema)
+@blp.doc(summary="One message with its XML")
+def get_message(record_id):
+    return _message(record_id)
+
+
+@blp.route(f"/customs/messages/{RECORD_ID}/xml")
+@require("customs.read")
+@blp.doc(summary="Download one message's XML")
+def download_message(record_id):
+    message = _message(record_id)
+    name = message.file_name or f"{message.message_type}_{message.guid or message.id}.xml"
+    return Response(message.xml.encode(), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/customs/records")
+@require("customs.read")
+@blp.arguments(record_listing.args_schema("CustomsRecord"), location="query")
+@blp.response(200, _page(CustomsRecordSchema, "CustomsRecordPage"))
+@blp.doc(summary="Declared records (orders, payments, waybills, export lists …) and their customs state")
+def list_records(args):
+    query = record_listing.apply(record_query(), args)
+    if args["format"] != "json":
+        return export(query, record_listing.columns, args["format"], "customs-records", get_locale())
+    return page(query, args)
+
+
+def record_with_timeline(record_id: int) -> CustomsRecord:
+    """The record, with ``timeline`` (its events, oldest first) set for the answer."""
+    record = db.session.scalars(record_query().where(CustomsRecord.id == record_id)).first()
+    if record is None:
+        raise NotFound("record_not_found", entity="customs record", id=record_id)
+    record.timeline = db.session.scalars(sa.select(CustomsEvent).where(CustomsEvent.record_id == record.id)
+                                         .order_by(CustomsEvent.id)).all()
+    return record
+
+
+@blp.route(f"/customs/records/{RECORD_ID}")
+@require("customs.read")
+@blp.response(200, CustomsRecordDetailSchema)
+@blp.doc(summary="One declared record with what was declared and its customs timeline")
+def get_record(record_id):
+    return record_with_timeline(record_id)

@@ -68,3 +68,79 @@ class BookEntry(Base):
                            name="sign_follows_direction"),
         sa.Index("ix_book_entries_doc", "doc_type", "doc_no"),
     )
+
+
+# --- declarations: records declared to customs, the messages carrying them, and their timelines ----------
+
+RECORD_KINDS = ("order", "payment", "waybill", "arrival", "departure", "inventory", "cancel", "waybill_bill",
+                "summary")
+MESSAGE_DIRECTIONS = ("out", "in")
+MESSAGE_STATUSES = ("queued", "sent", "failed", "scheduled", "received", "processed", "unmatched", "error")
+
+
+class CustomsRecord(Base):
+    """One declared document (order, payment, waybill, export list …) and where customs has it."""
+    __tablename__ = "customs_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    seller_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    guid: Mapped[str] = mapped_column(sa.String(36), unique=True)          # the record's std4 guid
+    cop_no: Mapped[str] = mapped_column(sa.String(30), default="")
+    order_no: Mapped[str] = mapped_column(sa.String(60), default="", index=True)
+    logistics_code: Mapped[str] = mapped_column(sa.String(18), default="")
+    logistics_no: Mapped[str] = mapped_column(sa.String(32), default="", index=True)
+    ebc_code: Mapped[str] = mapped_column(sa.String(18), default="")
+    ebp_code: Mapped[str] = mapped_column(sa.String(18), default="")
+    agent_code: Mapped[str] = mapped_column(sa.String(18), default="")
+    pre_no: Mapped[str] = mapped_column(sa.String(18), default="")
+    invt_no: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
+    sum_no: Mapped[str] = mapped_column(sa.String(18), default="")
+    app_type: Mapped[str] = mapped_column(sa.String(1), default="1")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    return_status: Mapped[str] = mapped_column(sa.String(10), default="")
+    return_info: Mapped[str] = mapped_column(sa.String(1000), default="")
+    payload: Mapped[dict] = mapped_column(sa.JSON)                          # what was declared, for rebuilding
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    __table_args__ = (
+        one_of("kind", RECORD_KINDS),
+        sa.Index("ix_customs_records_kind_status", "kind", "status"),
+        sa.Index("ix_customs_records_cop_no", "cop_no"),
+    )
+
+
+class CustomsMessage(Base):
+    """Every message sent to customs and every receipt received, with its XML: the message log."""
+    __tablename__ = "customs_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(sa.String(3))
+    message_type: Mapped[str] = mapped_column(sa.String(20), index=True)
+    guid: Mapped[str] = mapped_column(sa.String(64), default="", index=True)
+    seller_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    xml: Mapped[str] = mapped_column(sa.Text)
+    file_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)    # send retry / sandbox receipt time
+    last_error: Mapped[str] = mapped_column(sa.String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+    __table_args__ = (one_of("direction", MESSAGE_DIRECTIONS), one_of("status", MESSAGE_STATUSES),
+                      sa.Index("ix_customs_messages_due", "direction", "status", "next_attempt_at"))
+
+
+class CustomsEvent(Base):
+    """The customs timeline of a record: declared, each receipt (applied or stale), corrections."""
+    __tablename__ = "customs_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("customs_records.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customs_messages.id"))
+    event: Mapped[str] = mapped_column(sa.String(30))
+    return_status: Mapped[str] = mapped_column(sa.String(10), default="")
+    return_info: Mapped[str] = mapped_column(sa.String(1000), default="")
+    return_time: Mapped[datetime | None]
+    status_before: Mapped[str] = mapped_column(sa.String(20), default="")
+    status_after: Mapped[str] = mapped_column(sa.String(20), default="")
+    applied: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

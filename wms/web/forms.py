@@ -53,6 +53,15 @@ STATES: dict[str, tuple[str, str]] = {
     "return": ("Return", "退回"), "revise": ("Revise", "变更"),
     "open": ("Open", "待处理"), "resolved": ("Resolved", "已处理"), "dismissed": ("Dismissed", "已忽略"),
     "resolve": ("Resolve", "处理完成"), "dismiss": ("Dismiss", "忽略"),
+    # customs declarations
+    "order": ("Order", "订单"), "payment": ("Payment", "收款单"), "waybill": ("Waybill", "运单"),
+    "arrival": ("Arrival", "运抵单"), "departure": ("Departure", "离境单"), "inventory": ("Export list", "申报清单"),
+    "cancel": ("Cancellation", "撤销单"), "waybill_bill": ("Master bill", "清单总分单"), "summary": ("Summary", "汇总申请"),
+    "queued": ("Queued", "待发送"), "sent": ("Sent", "已发送"), "stored": ("Stored (draft)", "电子口岸暂存"),
+    "forwarded": ("Sent to customs", "已发往海关"), "send_failed": ("Sending failed", "发送海关失败"),
+    "entered": ("Entered", "海关入库"), "review": ("Manual review", "人工审核"), "concluded": ("Concluded", "海关审结"),
+    "inspection": ("Inspection", "海关查验"), "closed": ("Closed", "结关"), "error": ("Error", "处理错误"),
+    "rejected": ("Rejected", "海关退单"),
     # movement kinds
     "receive": ("Receive", "入库"), "move": ("Move", "移库"), "status_change": ("Status change", "状态变更"),
     "adjust": ("Adjustment", "调整"), "issue": ("Issue", "出库"),

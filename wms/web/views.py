@@ -31,7 +31,9 @@ from wms.masterdata.models import Location, Product, Seller
 from wms.masterdata.service import FILING, RESOURCES, file_event
 from wms.printing.resources import printers
 from wms.customs.api import entry_listing as book_entry_listing, entry_query as book_entry_query, \
-    item_listing as book_item_listing, item_query as book_item_query
+    item_listing as book_item_listing, item_query as book_item_query, message_listing as customs_message_listing, \
+    message_query as customs_message_query, record_listing as customs_record_listing, \
+    record_query as customs_record_query
 from wms.scanning.api import listing as scan_listing, query as scan_query
 from wms.scanning.models import SCAN_EXCEPTION, ScanException
 from wms.web import forms
@@ -46,7 +48,10 @@ LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "scan-exceptions": ("Scan exceptions", "扫描异常", "scans.review", scan_listing, scan_query),
     "book-items": ("Account book", "账册", "book.read", book_item_listing, book_item_query),
     "book-entries": ("Book entries", "账册记账", "book.read", book_entry_listing, book_entry_query),
+    "customs-records": ("Declarations", "海关申报", "customs.read", customs_record_listing, customs_record_query),
+    "customs-messages": ("Message log", "报文日志", "customs.read", customs_message_listing, customs_message_query),
 }
+ROW_LINKS = {"customs-records", "customs-messages"}
 
 
 def _(text_en: str, text_zh: str) -> str:
@@ -96,6 +101,9 @@ def _nav() -> list[tuple[str, str]]:
         items.append((f"{prefix}/audit", _(*LISTS["audit"][:2])))
     if allowed(user.role, "book.read"):
         items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("book-items", "book-entries")]
+        items.append((f"{prefix}/book-reconciliation", _("Reconciliation", "账实核对")))
+    if allowed(user.role, "customs.read"):
+        items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("customs-records", "customs-messages")]
     if allowed(user.role, "scans.review"):
         items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
     return items
@@ -211,14 +219,52 @@ def _prefix() -> str:
     return "/oms" if g.get("user") is not None and g.user.is_seller else "/admin"
 
 
-@bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions', 'book-items', 'book-entries'):name>")
-@bp.get("/oms/<any(stock, movements, audit, 'book-items', 'book-entries'):name>")
+@bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions', 'book-items', 'book-entries', 'customs-records', "
+        "'customs-messages'):name>")
+@bp.get("/oms/<any(stock, movements, audit, 'book-items', 'book-entries', 'customs-records', 'customs-messages'):name>")
 def report(name: str):
     en, zh, permission, listing, query = LISTS[name]
     base = query() if g.get("user") is not None else None
     actions = _scan_exception_actions if name == "scan-exceptions" else None
+    link = (lambda row: f"{_prefix()}/{name}/{row.id}") if name in ROW_LINKS else None
     return _list_page(name, title=_(en, zh), permission=permission, listing=listing, base_query=base,
-                      actions=actions)
+                      actions=actions, link=link)
+
+
+@bp.get("/admin/customs-messages/" + RECORD_ID)
+@bp.get("/oms/customs-messages/" + RECORD_ID)
+def customs_message(record_id: int):
+    """One message or receipt, its XML shown and downloadable."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "customs.read"):
+        raise Forbidden(role=g.user.role)
+    from wms.customs.api import _message
+    return render_template("customs_message.html", message=_message(record_id))
+
+
+@bp.get("/admin/customs-records/" + RECORD_ID)
+@bp.get("/oms/customs-records/" + RECORD_ID)
+def customs_record(record_id: int):
+    """A declared record: what was declared and its customs timeline."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "customs.read"):
+        raise Forbidden(role=g.user.role)
+    from wms.customs.api import record_with_timeline
+    return render_template("customs_record.html", record=record_with_timeline(record_id))
+
+
+@bp.get("/admin/book-reconciliation")
+@bp.get("/oms/book-reconciliation")
+def book_reconciliation():
+    """Book balances against bonded stock on hand; every difference listed."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "book.read"):
+        raise Forbidden(role=g.user.role)
+    from wms.customs.book import reconcile
+    return render_template("reconciliation.html", differences=reconcile(g.user.seller_id if g.user.is_seller else None))
 
 
 def _scan_exception_actions(row: ScanException) -> list[tuple[str, str]]:

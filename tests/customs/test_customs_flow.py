@@ -1,0 +1,143 @@
+"""Declared records through the customs gateway: queued, sent, moved by receipts to release — with the
+sandbox and with the data-exchange folder — and every odd receipt (repeated, late, unknown, unreadable)
+logged without breaking anything."""
+from __future__ import annotations
+
+import base64
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from lxml import etree
+
+from tests.customs import demo
+from wms.customs import service
+from wms.customs.gateway import FolderGateway, GatewayError, SandboxGateway, _receipt
+from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord
+from wms.customs.states import CUSTOMS_RECORD
+
+
+def drain(gateway, rounds: int = 12) -> None:
+    for _ in range(rounds):
+        if service.run_once(gateway) == {"sent": 0, "receipts": 0}:
+            return
+    raise AssertionError("the gateway kept producing work")
+
+
+def records(dbs, kind):
+    return dbs.scalars(sa.select(CustomsRecord).where(CustomsRecord.kind == kind).order_by(CustomsRecord.id)).all()
+
+
+def fresh(n):
+    return [demo.inventory(n=i, cop_no=f"ANK-INV-{uuid.uuid4().hex[:8]}", order_no=demo.order_no(i))
+            for i in range(1, n + 1)]
+
+
+def test_sandbox_releases_export_lists_and_inspects_some(dbs, export_schema):
+    service.declare([demo.order(i) for i in range(1, 6)])
+    service.declare([demo.waybill(i) for i in range(1, 6)])
+    service.declare(fresh(8))
+    drain(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0.5, seed=7))
+    assert {r.status for r in records(dbs, "inventory")} == {"closed"}
+    assert {r.status for r in records(dbs, "order")} == {"entered"}
+    assert {r.status for r in records(dbs, "waybill")} == {"entered"}
+    inspected = dbs.scalars(sa.select(CustomsEvent.record_id).where(CustomsEvent.event == "status_500")).all()
+    assert 0 < len(set(inspected)) < 8
+    assert all(r.invt_no and r.pre_no for r in records(dbs, "inventory"))
+    for message in dbs.scalars(sa.select(CustomsMessage).where(CustomsMessage.direction == "in")):
+        assert message.status == "processed"
+        export_schema.assertValid(etree.fromstring(message.xml.encode()))
+
+
+def test_sandbox_is_deterministic_for_a_seed(dbs):
+    batch = fresh(6)
+    outcomes = []
+    for seed in (11, 11):
+        gateway = SandboxGateway(delay_seconds=0, reject_rate=0.5, inspect_rate=0.5, seed=seed)
+        stories = [gateway._story("CEB603", {"guid": r.guid}) for r in batch]
+        outcomes.append(stories)
+    assert outcomes[0] == outcomes[1]
+    assert {s[-1][0] for s in outcomes[0]} <= {"100", "899"}
+
+
+def test_rejection_keeps_the_reason_and_allows_a_correction(dbs):
+    service.declare(fresh(2))
+    drain(SandboxGateway(delay_seconds=0, reject_rate=1, inspect_rate=0, seed=3))
+    for record in records(dbs, "inventory"):
+        assert record.status == "rejected" and record.return_status == "100" and record.return_info
+        assert CUSTOMS_RECORD.allowed_events(record.status) == ["correct"]
+
+
+def test_repeated_late_and_unknown_receipts_are_logged_not_applied(dbs, tmp_path):
+    [message] = service.declare(fresh(1))
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    service.run_once(gateway)
+    record = records(dbs, "inventory")[0]
+    fields = {"guid": record.guid, "agentCode": record.agent_code, "copNo": record.cop_no, "ebcCode": record.ebc_code,
+              "ebpCode": record.ebp_code, "orderNo": record.order_no, "statisticsFlag": "B"}
+    from datetime import datetime, timezone
+    at = datetime.now(timezone.utc)
+    inbox = tmp_path / "in"
+    (inbox / "1-800.xml").write_text(_receipt("CEB604", "InventoryReturn", fields, "800", "放行", at), encoding="utf-8")
+    (inbox / "2-120-late.xml").write_text(_receipt("CEB604", "InventoryReturn", fields, "120", "入库", at), encoding="utf-8")
+    (inbox / "3-800-again.xml").write_text(_receipt("CEB604", "InventoryReturn", fields, "800", "放行", at), encoding="utf-8")
+    stranger = {**fields, "copNo": "NOBODY-1", "orderNo": "NOBODY-1", "guid": str(uuid.uuid4()).upper()}
+    (inbox / "4-unknown.xml").write_text(_receipt("CEB604", "InventoryReturn", stranger, "2", "x", at), encoding="utf-8")
+    (inbox / "5-garbage.xml").write_bytes(b"<not-a-receipt")
+    service.run_once(gateway)
+    dbs.refresh(record)
+    assert record.status == "released"
+    events = dbs.scalars(sa.select(CustomsEvent).where(CustomsEvent.record_id == record.id)
+                         .order_by(CustomsEvent.id)).all()
+    assert [(e.event, e.applied) for e in events][-3:] == [("status_800", True), ("status_120", False),
+                                                           ("status_800", False)]
+    statuses = dict(dbs.execute(sa.select(CustomsMessage.file_name, CustomsMessage.status)
+                                .where(CustomsMessage.direction == "in")).all())
+    assert statuses["4-unknown.xml"] == "unmatched" and statuses["5-garbage.xml"] == "error"
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["1-800.xml", "2-120-late.xml", "3-800-again.xml",
+                                                                 "4-unknown.xml"]
+    assert [p.name for p in (inbox / "error").iterdir()] == ["5-garbage.xml"]
+    assert message.status == "sent"
+
+
+def test_folder_writes_dxp_envelopes_the_client_can_send(dbs, tmp_path, dxp_schema, export_schema):
+    [message] = service.declare(fresh(3))
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    assert service.run_once(gateway)["sent"] == 1
+    [written] = list((tmp_path / "out").iterdir())
+    envelope = etree.fromstring(written.read_bytes())
+    dxp_schema.assertValid(envelope)
+    data = envelope.find("{http://www.chinaport.gov.cn/dxp}Data").text
+    inner = etree.fromstring(base64.b64decode(data))
+    export_schema.assertValid(inner)
+    assert inner.get("guid") == message.guid
+    assert {r.status for r in records(dbs, "inventory")} == {"sent"}
+
+
+class Refusing(SandboxGateway):
+    def send(self, message):
+        raise GatewayError("signing service down")
+
+
+def test_a_failed_send_is_retried_later_with_backoff(dbs):
+    [message] = service.declare(fresh(1))
+    assert service.run_once(Refusing(delay_seconds=0))["sent"] == 0
+    dbs.refresh(message)
+    assert (message.status, message.attempts, message.last_error) == ("queued", 1, "signing service down")
+    assert service.run_once(Refusing(delay_seconds=0))["sent"] == 0       # not due yet: not tried again
+    dbs.refresh(message)
+    assert message.attempts == 1
+    message.next_attempt_at = message.created_at
+    assert service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0))["sent"] == 1
+
+
+def test_field_errors_are_422_before_anything_is_queued(dbs):
+    from wms.errors import ValidationFailed
+    with pytest.raises(ValidationFailed):
+        service.declare([demo.inventory(cop_no="X" * 31)])
+    assert dbs.scalar(sa.select(sa.func.count(CustomsMessage.id))) == 0
+
+
+def test_worker_command_runs_a_round(runner):
+    result = runner.invoke(args=["wms", "customs-worker", "--once"])
+    assert result.exit_code == 0 and "sent" in result.output

@@ -1,0 +1,234 @@
+"""Declaring to customs and following the answers.
+
+``declare`` turns domain records into CEB messages (batches of up to 100), stores each record with its
+business keys and queues the messages. The worker (``run_once``, looped by ``flask wms customs-worker`` and
+inside ``make run``) sends due messages through the configured gateway — with retries and backoff — and
+processes receipts: each is matched to its record by the keys of customs.md §4 and moves the record's
+customs state; a repeated, late or unknown receipt is logged, never fatal. Every step commits on its own,
+so a worker killed mid-run loses nothing and redoes nothing twice.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+
+import sqlalchemy as sa
+from flask import current_app
+from lxml import etree
+
+from wms.customs import ceb
+from wms.customs.gateway import Gateway, GatewayError, Incoming, make_gateway
+from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord
+from wms.customs.states import CUSTOMS_RECORD, receipt_event
+from wms.db import utcnow
+from wms.errors import InvalidTransition, ValidationFailed
+from wms.extensions import db
+
+log = logging.getLogger(__name__)
+KINDS = {ceb.OrderRecord: ("order", "CEB303"), ceb.PaymentRecord: ("payment", "CEB403"),
+         ceb.WaybillRecord: ("waybill", "CEB505"), ceb.ArrivalRecord: ("arrival", "CEB507"),
+         ceb.DepartureRecord: ("departure", "CEB509"), ceb.InventoryRecord: ("inventory", "CEB603"),
+         ceb.InventoryCancel: ("cancel", "CEB605"), ceb.WaybillBill: ("waybill_bill", "CEB607"),
+         ceb.SummaryApply: ("summary", "CEB701")}
+# receipt entity -> (record kind, record columns to match, in order of preference)
+MATCH = {
+    "OrderReturn": ("order", [("ebc_code", "order_no", "ebp_code"), ("ebc_code", "order_no")]),
+    "ReceiptsReturn": ("payment", [("ebc_code", "order_no")]),
+    "LogisticsReturn": ("waybill", [("logistics_code", "logistics_no")]),
+    "ArrivalReturn": ("arrival", [("cop_no", "logistics_code"), ("cop_no",)]),
+    "DepartureReturn": ("departure", [("cop_no", "logistics_code"), ("cop_no",)]),
+    "InventoryReturn": ("inventory", [("cop_no", "agent_code"), ("ebc_code", "order_no")]),
+    "InvtCancelReturn": ("cancel", [("cop_no", "agent_code"), ("invt_no",)]),
+    "WayBillReturn": ("waybill_bill", [("cop_no", "agent_code")]),
+    "SummaryReturn": ("summary", [("cop_no", "agent_code")]),
+}
+RECEIPT_COLUMNS = {"ebcCode": "ebc_code", "ebpCode": "ebp_code", "orderNo": "order_no", "logisticsCode": "logistics_code",
+                   "logisticsNo": "logistics_no", "copNo": "cop_no", "agentCode": "agent_code", "invtNo": "invt_no",
+                   "preNo": "pre_no", "sumNo": "sum_no"}
+ISSUED = ("pre_no", "invt_no", "sum_no")        # numbers the portal/customs hands out, kept when they arrive
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def transfer() -> ceb.BaseTransfer:
+    config = current_app.config
+    return ceb.BaseTransfer(cop_code=config["CUSTOMS_COP_CODE"], cop_name=config["CUSTOMS_COP_NAME"],
+                            dxp_id=config["CUSTOMS_DXP_ID"])
+
+
+def plain(value):
+    """A declared record as JSON-able data (kept with the record, to show and to rebuild)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+def _keys(record: ceb.Record) -> dict[str, str]:
+    def code(attr):
+        party = getattr(record, attr, None)
+        return party.code if party is not None else ""
+    return {"order_no": getattr(record, "order_no", "") or "", "logistics_no": getattr(record, "logistics_no", "") or "",
+            "cop_no": getattr(record, "cop_no", "") or "", "invt_no": getattr(record, "invt_no", "") or "",
+            "pre_no": getattr(record, "pre_no", "") or "", "ebc_code": code("ebc"), "ebp_code": code("ebp"),
+            "logistics_code": code("logistics"), "agent_code": code("agent")}
+
+
+def declare(records: list[ceb.Record], *, seller_id: int | None = None) -> list[CustomsMessage]:
+    """Queue ``records`` (all of one kind) for customs, in messages of up to 100; CebFieldError → 422."""
+    if not records:
+        raise ValidationFailed({"records": ["Missing data for required field."]})
+    kind, message_type = KINDS[type(records[0])]
+    messages = []
+    for run in ceb.batch(records):
+        try:
+            xml = ceb.build(message_type, run, transfer())
+        except ceb.CebFieldError as exc:
+            raise ValidationFailed({exc.field: [str(exc)]}, code="customs_field") from None
+        message = CustomsMessage(direction="out", message_type=message_type, status="queued", seller_id=seller_id,
+                                 guid=etree.fromstring(xml).get("guid"), xml=xml.decode(), next_attempt_at=utcnow())
+        db.session.add(message)
+        db.session.flush()
+        for record in run:
+            row = CustomsRecord(kind=kind, seller_id=seller_id, guid=record.guid, app_type=str(plain(record.app_type)),
+                                payload=plain(record), status="draft", **_keys(record))
+            db.session.add(row)
+            db.session.flush()
+            _move(row, "queue", message=message)
+        messages.append(message)
+    return messages
+
+
+def _move(record: CustomsRecord, event: str, *, message: CustomsMessage | None = None, receipt=None) -> bool:
+    """Fire ``event`` on the record and write it on the timeline; a refused receipt is logged, not applied."""
+    before = record.status
+    try:
+        CUSTOMS_RECORD.fire(record, event, audit=False)
+        applied = True
+    except InvalidTransition:
+        applied = False
+    if receipt is not None and applied:
+        record.return_status, record.return_info = receipt.return_status or "", receipt.return_info[:1000]
+    db.session.add(CustomsEvent(
+        record_id=record.id, message_id=message.id if message is not None else None, event=event,
+        return_status=(receipt.return_status or "") if receipt else "", return_info=(receipt.return_info if receipt else "")[:1000],
+        return_time=receipt.return_time if receipt else None, status_before=before, status_after=record.status,
+        applied=applied))
+    return applied
+
+
+# --- the worker -------------------------------------------------------------------------------------------
+
+def send_due(gateway: Gateway, limit: int = 100) -> int:
+    """Send queued messages whose time has come; a transport failure is retried with exponential backoff."""
+    due = db.session.scalars(
+        sa.select(CustomsMessage.id).where(CustomsMessage.direction == "out", CustomsMessage.status == "queued",
+                                           CustomsMessage.next_attempt_at <= utcnow())
+        .order_by(CustomsMessage.next_attempt_at, CustomsMessage.id).limit(limit)).all()
+    sent = 0
+    for message_id in due:
+        message = db.session.scalars(sa.select(CustomsMessage).where(CustomsMessage.id == message_id)
+                                     .with_for_update(skip_locked=True)).first()
+        if message is None or message.status != "queued":
+            db.session.rollback()
+            continue
+        message.attempts += 1
+        try:
+            gateway.send(message)
+        except GatewayError as exc:
+            message.last_error = str(exc)[:1000]
+            message.next_attempt_at = utcnow() + min(timedelta(seconds=2 ** message.attempts), MAX_BACKOFF)
+            log.warning("customs message %s not sent (attempt %s): %s", message.id, message.attempts, exc)
+        else:
+            message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+            for record in _records_of(message):
+                _move(record, "send", message=message)
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def _records_of(message: CustomsMessage) -> list[CustomsRecord]:
+    return db.session.scalars(sa.select(CustomsRecord).join(CustomsEvent, CustomsEvent.record_id == CustomsRecord.id)
+                              .where(CustomsEvent.message_id == message.id, CustomsEvent.event == "queue")).all()
+
+
+def process_incoming(gateway: Gateway, limit: int = 100) -> int:
+    """Read arrived receipts, store each in the message log, apply it to its record; one commit per file."""
+    handled = 0
+    for item in gateway.fetch(limit):
+        ok = _process(item)
+        db.session.commit()
+        gateway.done(item, ok)
+        handled += 1
+    return handled
+
+
+def _process(item: Incoming) -> bool:
+    message = db.session.get(CustomsMessage, item.message_id) if item.message_id else None
+    if message is None:
+        message = CustomsMessage(direction="in", message_type="", status="received", xml=_text(item.data),
+                                 file_name=item.name[:200])
+        db.session.add(message)
+        db.session.flush()
+    message.processed_at = utcnow()
+    try:
+        receipts = ceb.parse_receipt(item.data)
+    except ceb.CebParseError as exc:
+        message.status, message.last_error = "error", str(exc)[:1000]
+        log.warning("customs receipt %s unreadable: %s", item.name, exc)
+        return False
+    matched = 0
+    for receipt in receipts:
+        message.message_type = receipt.message_type[:20]
+        message.guid = message.guid or (receipt.message_guid or "")[:64]
+        record = _match(receipt)
+        if record is None:
+            log.warning("customs receipt %s %s matches no record: %s", receipt.message_type, receipt.guid,
+                        dict(receipt.keys))
+            continue
+        message.seller_id = message.seller_id or record.seller_id
+        for key in ISSUED:
+            value = receipt.keys.get(_camel(key))
+            if value and not getattr(record, key):
+                setattr(record, key, value[:20])
+        if receipt.return_status is not None:
+            _move(record, receipt_event(receipt.return_status), message=message, receipt=receipt)
+        matched += 1
+    message.status = "processed" if matched else "unmatched"
+    return True
+
+
+def _camel(column: str) -> str:
+    return next(k for k, v in RECEIPT_COLUMNS.items() if v == column)
+
+
+def _match(receipt) -> CustomsRecord | None:
+    kind, key_sets = MATCH.get(receipt.entity, (None, []))
+    for columns in key_sets:
+        values = {c: receipt.keys.get(_camel(c)) for c in columns}
+        if not all(values.values()):
+            continue
+        query = sa.select(CustomsRecord).where(CustomsRecord.kind == kind,
+                                               *(getattr(CustomsRecord, c) == v for c, v in values.items()))
+        found = db.session.scalars(query.order_by(CustomsRecord.id.desc()).limit(1)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def run_once(gateway: Gateway | None = None) -> dict[str, int]:
+    """One worker round: send what is due, then process what has arrived."""
+    gateway = gateway or make_gateway(current_app.config)
+    return {"sent": send_due(gateway), "receipts": process_incoming(gateway)}
