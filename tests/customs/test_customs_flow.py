@@ -36,7 +36,7 @@ def fresh(n):
 def test_sandbox_releases_export_lists_and_inspects_some(dbs, export_schema):
     service.declare([demo.order(i) for i in range(1, 6)])
     service.declare([demo.waybill(i) for i in range(1, 6)])
-    service.declare(fresh(8))
+    service.declare(fresh(8), match=False)
     drain(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0.5, seed=7))
     assert {r.status for r in records(dbs, "inventory")} == {"closed"}
     assert {r.status for r in records(dbs, "order")} == {"entered"}
@@ -61,7 +61,7 @@ def test_sandbox_is_deterministic_for_a_seed(dbs):
 
 
 def test_rejection_keeps_the_reason_and_allows_a_correction(dbs):
-    service.declare(fresh(2))
+    service.declare(fresh(2), match=False)
     drain(SandboxGateway(delay_seconds=0, reject_rate=1, inspect_rate=0, seed=3))
     for record in records(dbs, "inventory"):
         assert record.status == "rejected" and record.return_status == "100" and record.return_info
@@ -69,7 +69,7 @@ def test_rejection_keeps_the_reason_and_allows_a_correction(dbs):
 
 
 def test_repeated_late_and_unknown_receipts_are_logged_not_applied(dbs, tmp_path):
-    [message] = service.declare(fresh(1))
+    [message] = service.declare(fresh(1), match=False)
     gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
     service.run_once(gateway)
     record = records(dbs, "inventory")[0]
@@ -101,7 +101,7 @@ def test_repeated_late_and_unknown_receipts_are_logged_not_applied(dbs, tmp_path
 
 
 def test_folder_writes_dxp_envelopes_the_client_can_send(dbs, tmp_path, dxp_schema, export_schema):
-    [message] = service.declare(fresh(3))
+    [message] = service.declare(fresh(3), match=False)
     gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
     assert service.run_once(gateway)["sent"] == 1
     [written] = list((tmp_path / "out").iterdir())
@@ -120,7 +120,7 @@ class Refusing(SandboxGateway):
 
 
 def test_a_failed_send_is_retried_later_with_backoff(dbs):
-    [message] = service.declare(fresh(1))
+    [message] = service.declare(fresh(1), match=False)
     assert service.run_once(Refusing(delay_seconds=0))["sent"] == 0
     dbs.refresh(message)
     assert (message.status, message.attempts, message.last_error) == ("queued", 1, "signing service down")
@@ -134,7 +134,7 @@ def test_a_failed_send_is_retried_later_with_backoff(dbs):
 def test_field_errors_are_422_before_anything_is_queued(dbs):
     from wms.errors import ValidationFailed
     with pytest.raises(ValidationFailed):
-        service.declare([demo.inventory(cop_no="X" * 31)])
+        service.declare([demo.inventory(cop_no="X" * 31)], match=False)
     assert dbs.scalar(sa.select(sa.func.count(CustomsMessage.id))) == 0
 
 

@@ -152,7 +152,7 @@ def test_customs_screens_show_records_timelines_messages_and_reconciliation(clie
     from tests.customs import demo
     from wms.customs import service
     from wms.customs.gateway import SandboxGateway
-    [message] = service.declare([demo.inventory(cop_no="SCREEN-INV-1")], seller_id=None)
+    [message] = service.declare([demo.inventory(cop_no="SCREEN-INV-1")], match=False)
     for _ in range(8):
         service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0))
     sign_in("customs", "customs-demo")

@@ -24,7 +24,7 @@ from wms.customs.gateway import Gateway, GatewayError, Incoming, make_gateway
 from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord
 from wms.customs.states import CUSTOMS_RECORD, receipt_event
 from wms.db import utcnow
-from wms.errors import InvalidTransition, ValidationFailed
+from wms.errors import Conflict, InvalidTransition, ValidationFailed
 from wms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,21 @@ def _keys(record: ceb.Record) -> dict[str, str]:
             "logistics_code": code("logistics"), "agent_code": code("agent")}
 
 
-def declare(records: list[ceb.Record], *, seller_id: int | None = None) -> list[CustomsMessage]:
-    """Queue ``records`` (all of one kind) for customs, in messages of up to 100; CebFieldError → 422."""
+def declare(records: list[ceb.Record], *, seller_id: int | None = None, match: bool = True) -> list[CustomsMessage]:
+    """Queue ``records`` (all of one kind) for customs, in messages of up to 100.
+
+    A bad field is a 422 (CebFieldError named); an export list whose order, payment and waybill do not
+    agree with it (三单对碰) is a 409 ``three_document_mismatch`` naming every differing field.
+    """
     if not records:
         raise ValidationFailed({"records": ["Missing data for required field."]})
     kind, message_type = KINDS[type(records[0])]
+    if kind == "inventory" and match:
+        from wms.customs.matching import check_list
+        problems = [{"order_no": r.order_no, "logistics_no": r.logistics_no, "mismatches": found}
+                    for r in records if (found := check_list(plain(r)))]
+        if problems:
+            raise Conflict("three_document_mismatch", lists=problems)
     messages = []
     for run in ceb.batch(records):
         try:
