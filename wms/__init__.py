@@ -37,8 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(blueprint)
 
     from wms.web import views as web_views
+    from wms.printing import views as label_views
     from pda_app import blp as pda_blp
     app.register_blueprint(web_views.bp)
+    app.register_blueprint(label_views.bp)
     app.register_blueprint(pda_blp)
 
     from wms import errors, events  # noqa: F401  (events: after-commit publishing)

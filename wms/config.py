@@ -25,7 +25,7 @@ class Config:
     GS1_COMPANY_PREFIX = "6901234"           # WMS_GS1_COMPANY_PREFIX; GS1 China company prefix (6–12 digits)
     GS1_EXTENSION_DIGIT = "0"                # WMS_GS1_EXTENSION_DIGIT; first digit of every SSCC
     LABEL_CJK_FONT: str | None = None        # WMS_LABEL_CJK_FONT; TrueType .ttf/.ttc embedded in label PDFs
-    LABEL_ZPL_FONT = "E:SIMSUN.TTF"          # WMS_LABEL_ZPL_FONT; Chinese TrueType font stored on Zebra printers
+    LABEL_ZPL_FONT = "E:SIMSUN.TTF"          # WMS_LABEL_ZPL_FONT; Chinese TrueType font on the Zebra printers
     LABEL_BATCH_LIMIT = 5000                 # WMS_LABEL_BATCH_LIMIT; labels in one document
     PRINTER_TIMEOUT_SECONDS = 5              # WMS_PRINTER_TIMEOUT_SECONDS; raw TCP 9100 connect/send timeout
 

@@ -5,6 +5,9 @@ then the configured default.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from flask import current_app, has_request_context, request
 
 LOCALES = ("zh-CN", "en")
@@ -45,8 +48,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "账册 {book_no} 料号 {item_no} 余量 {balance}，不能核减 {requested}。"),
     "product_not_filed": ("{sku} is not filed with customs (filing: {filing_status}); it cannot enter bonded stock.",
                           "商品 {sku} 未完成海关备案（状态：{filing_status}），不能收入保税库存。"),
+    "three_document_mismatch": ("Order, payment, waybill and export list do not agree (三单对碰); see lists.",
+                                "订单、收款单、运单与清单不一致（三单对碰），详见 lists。"),
     "same_location": ("Source and destination are the same.", "源库位与目标库位相同。"),
     "internal_error": ("Something went wrong on our side; the error was logged.", "服务器内部错误，已记录。"),
+    "label_template_not_found": ("No label template {template}; known: {known}.",
+                                 "标签模板 {template} 不存在；可用：{known}。"),
+    "too_many_labels": ("{count} labels at once is more than the {limit} allowed; narrow the selection "
+                        "(zone, aisle, search).", "一次 {count} 张标签超过上限 {limit} 张，请缩小范围（库区、巷道、搜索）。"),
+    "nothing_to_print": ("Nothing to print: no location matches.", "没有可打印的标签：没有符合条件的库位。"),
+    "printer_unreachable": ("Printer {printer} at {address} cannot be reached ({reason}); "
+                            "nothing was printed.",
+                            "无法连接打印机 {printer}（{address}，{reason}），未打印。"),
+    "sscc_exhausted": ("No SSCC serial references are left for GS1 company prefix {prefix} "
+                       "(all {capacity} used).",
+                       "GS1 厂商识别代码 {prefix} 的 SSCC 系列号已用尽（共 {capacity} 个）。"),
+    "gs1_settings_invalid": ("The GS1 setting {setting} is not valid ({value}); SSCCs cannot be made.",
+                             "GS1 设置 {setting} 无效（{value}），无法生成 SSCC。"),
     "service_unavailable": ("The database is not reachable.", "数据库不可用。"),
 }
 
@@ -90,6 +108,15 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "Password must be at least 8 characters.": "密码至少 8 位。",
     "Source and destination are the same.": "源库位与目标库位相同。",
     "A zone stays in its warehouse; make a new zone instead.": "库区不能移到其他仓库，请新建库区。",
+    "Must be printable ASCII for a barcode.": "条码内容只能是可打印的 ASCII 字符。",
+    "Too long for the barcode on this label.": "内容过长，此标签上的条码容纳不下。",
+    "Not a valid GS1 element string.": "不是有效的 GS1 元素串。",
+    "Not a valid SSCC: 18 digits with a correct check digit.": "不是有效的 SSCC：应为 18 位数字且校验位正确。",
+    "Not a valid GTIN: 14 digits with a correct check digit.": "不是有效的 GTIN：应为 14 位数字且校验位正确。",
+    "Not a valid value for a label.": "不是有效的标签内容。",
+    "Give either data or items.": "请提供 data 或 items（二选一）。",
+    "The printer uses another language; choose its language or pdf.": "该打印机使用其他指令语言，请选择其语言或 PDF。",
+    "The label is larger than this printer's stock.": "标签尺寸大于该打印机的标签纸。",
 }
 
 
@@ -118,6 +145,7 @@ STATUS_TITLES: dict[int, tuple[str, str]] = {
     422: ("Validation failed", "校验失败"),
     429: ("Too many requests", "请求过多"),
     500: ("Internal error", "内部错误"),
+    502: ("Bad gateway", "网关错误"),
     503: ("Service unavailable", "服务不可用"),
 }
 
@@ -144,11 +172,20 @@ def field_message(text: str) -> str:
         return text
     if text in FIELD_MESSAGES_ZH:
         return FIELD_MESSAGES_ZH[text]
-    for en, zh in FIELD_MESSAGES_ZH.items():   # formatted templates: match the fixed prefix
-        head = en.split("{")[0]
-        if "{" in en and head and text.startswith(head):
-            return zh.split("{")[0] + text[len(head):]
+    templates = sorted((en for en in FIELD_MESSAGES_ZH if "{" in en), key=len, reverse=True)
+    for en in templates:                       # formatted templates, most specific first; parameters kept
+        match = _template_pattern(en).fullmatch(text)
+        if match:
+            return FIELD_MESSAGES_ZH[en].format(**match.groupdict())
     return text
+
+
+@lru_cache(maxsize=None)
+def _template_pattern(template: str) -> re.Pattern:
+    """``"Longer than maximum length {max}."`` as a regex capturing ``max``."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                              for i, part in enumerate(parts)))
 
 
 def translate_errors(errors):

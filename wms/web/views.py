@@ -106,6 +106,8 @@ def _nav() -> list[tuple[str, str]]:
         items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("customs-records", "customs-messages")]
     if allowed(user.role, "scans.review"):
         items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
+    if allowed(user.role, "labels.print"):
+        items.append(("/admin/labels", _("Labels", "标签打印")))
     return items
 
 
