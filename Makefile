@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test bench migrate seed check-ledger clean
+.PHONY: run test bench migrate seed check-ledger fonts clean
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
 $(VENV): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +16,14 @@ $(VENV): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)
 
-run: $(VENV)
+# The CJK font label PDFs embed (Debian's fonts-wqy-zenhei); without it labels fall back to a font that
+# is not embedded, and say so.
+fonts:
+	@test -f $(CJK_FONT) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei) >/dev/null 2>&1; } || \
+	  echo "note: install fonts-wqy-zenhei so label PDFs embed their Chinese font"
+
+run: $(VENV) fonts
 	$(FLASK) db upgrade
 	$(FLASK) wms seed --if-empty
 	$(FLASK) wms serve --host $(HOST) --port $(PORT)
