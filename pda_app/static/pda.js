@@ -1,136 +1,918 @@
-/* PDA page: renders one step at a time; every rule lives in the API. Hardware scanners type into #scan
-   and end with Enter. Each stock-changing scan carries a client-made Idempotency-Key, so a retry after a
-   Wi-Fi drop is answered with the first result instead of moving stock twice. */
+/* PDA app shell: sign-in (bearer token kept for the shift), "start shift" (unlocks sound and vibration),
+   a home menu by role, zh-CN/English, and the first tasks: stock lookup and move. Scans come from the
+   shared scan layer (scan.js); stock-changing scans go through the offline queue (queue.js); every rule
+   lives in the API. Plain ES5, no build step: old Android WebViews run this file. */
 (function () {
   "use strict";
-  var T = {
-    "zh-CN": { app: "保税仓 PDA", username: "用户名", password: "密码", signin: "登录", lookup: "库存查询", move: "移库",
-      signout: "退出登录", confirm: "确认", back: "返回", scanAny: "扫描库位、商品条码或 LPN", scanFrom: "扫描来源库位",
-      scanProduct: "扫描商品条码或 LPN", enterQty: "输入数量", scanTo: "扫描目标库位", moved: "已移库", nothing: "无库存",
-      offline: "网络不可用，请重试", sku: "SKU", loc: "库位", status: "状态", qty: "数量" },
-    "en": { app: "Bonded WMS PDA", username: "User name", password: "Password", signin: "Sign in", lookup: "Stock lookup",
-      move: "Move", signout: "Sign out", confirm: "Confirm", back: "Back", scanAny: "Scan a location, product or LPN",
-      scanFrom: "Scan the FROM location", scanProduct: "Scan the product or LPN", enterQty: "Enter the quantity",
-      scanTo: "Scan the TO location", moved: "Moved", nothing: "No stock", offline: "Network down, try again",
-      sku: "SKU", loc: "Location", status: "Status", qty: "Qty" }
-  };
-  var lang = localStorage.getItem("pda.lang") || "zh-CN";
-  var token = sessionStorage.getItem("pda.token");
-  var user = JSON.parse(sessionStorage.getItem("pda.user") || "null");
-  var $ = function (id) { return document.getElementById(id); };
-  var task = null, step = null, draft = {};
 
-  function t(key) { return T[lang][key] || key; }
+  var CONFIG = {};
+  try { CONFIG = JSON.parse(document.getElementById("pda-config").textContent || "{}"); } catch (e) { CONFIG = {}; }
+
+  var T = {
+    "zh-CN": {
+      app: "保税仓 PDA", tagline: "跨境电商出口监管仓 · 作业终端", username: "用户名", password: "密码",
+      device: "设备编号", signin: "登录", signingIn: "正在登录…", signedInAs: "当前用户", startShift: "开始作业",
+      startShiftHint: "点击开启提示音与震动", signout: "退出登录", signoutConfirm: "还有 {n} 条扫描未同步，再点一次确认退出",
+      home: "主页", lookup: "库存查询", lookupHint: "扫描库位、商品或 LPN 查看库存", move: "移库",
+      moveHint: "来源库位 → 商品 → 数量 → 目标库位", exceptions: "扫描异常", exceptionsHint: "离线扫描回放被拒的记录（只读）",
+      queue: "同步队列", queueHint: "离线暂存与被拒记录", manualEntry: "手动输入", camera: "摄像头扫码", close: "关闭",
+      fromLocation: "来源库位", itemOrLpn: "商品 / LPN", qty: "数量", toLocation: "目标库位", confirmQty: "确认数量",
+      restart: "重新开始", refresh: "刷新", confirm: "确认", backspace: "退格", clear: "清零",
+      zone_receiving: "收货区", zone_temp_storage: "暂存区", zone_qc: "质检区", zone_storage: "存储区",
+      zone_defective: "不良品区", zone_packing: "打包区", zone_dispatch: "发货区", inactive: "已停用", syncNow: "立即同步", pendingTitle: "待同步", refusedTitle: "被拒记录",
+      refusedNote: "离线期间库存已变化，服务器拒绝执行；已上报主管处理。", acknowledge: "知道了",
+      promptHome: "扫描任意条码可直接查询", promptLookup: "扫描库位、商品条码或 LPN", promptFrom: "扫描来源库位",
+      promptItem: "扫描商品条码或 LPN", promptQty: "输入数量，再扫描目标库位", promptTo: "扫描目标库位",
+      promptLpn: "扫描要移出的 LPN", promptProductOnLpn: "LPN {lpn} 有多种商品，请扫描商品条码", promptBusy: "正在提交…",
+      promptManual: "手动输入后按回车",
+      kind_location: "库位", kind_lpn: "LPN", kind_sscc: "SSCC 物流单元", kind_gtin: "商品条码", kind_parcel: "运单号",
+      kind_sku: "SKU", kind_gs1: "GS1 条码", kind_unknown: "未知条码", kind_invalid: "无效条码", kind_product: "商品",
+      expect_location: "库位", expect_item: "商品条码、SKU 或 LPN", expect_lpn: "LPN", expect_any: "条码",
+      wrongKind: "扫到的是{kind}「{code}」，此步骤需要扫描{expected}", badCheckDigit: "条码校验位错误：{code}",
+      badGs1: "GS1 条码无法解析（{reason}）：{code}", badCode: "无法识别的条码：{code}", notSameItem: "不是同一商品：{code}，请扫描目标库位",
+      gs1_unknown_ai: "未知应用标识符", gs1_bad_length: "长度错误", gs1_not_numeric: "应为数字", gs1_check_digit: "校验位错误",
+      gs1_bad_date: "日期无效", gs1_repeated_ai: "应用标识符重复", gs1_empty: "无数据", gs1_bad_character: "含非法字符",
+      control_character: "含控制字符",
+      lookingUp: "正在查询 {code}…", lookupOffline: "查询需要联网：当前无法连接服务器", nothing: "无库存",
+      rows: "共 {n} 行 · 合计 {qty} 件", reserved: "已分配 {n}", lot: "批次", expiry: "效期", lpn: "LPN",
+      scanned: "已扫描 {code}", qtyPlus: "同一商品 +1，数量 {qty}", qtyInvalid: "数量必须大于 0",
+      sending: "正在提交移库…", moved: "移库完成", movedDetail: "移库单 #{id}", queuedTitle: "已离线暂存",
+      queuedDetail: "网络不可用，联网后自动提交（待同步 {n} 条）", authQueued: "登录已失效，扫描已暂存；重新登录后自动提交",
+      refusedTitleOne: "移库被拒绝", unsaved: "网络不可用，且本机无法保存离线数据：请联网后重新扫描目标库位", choose: "请扫描 LPN，或点选：", sourceStock: "来源库位现有库存",
+      unknownFrom: "来源库位不存在：{code}",
+      syncing: "正在同步…", syncDone: "同步完成：成功 {done} 条，被拒 {refused} 条，剩余 {left} 条",
+      syncOffline: "无法连接服务器，仍有 {left} 条待同步", syncSignedOut: "请先登录再同步", syncAuth: "登录已失效，请重新登录后同步",
+      nothingPending: "没有待同步的扫描", nothingRefused: "没有被拒记录", otherUser: "属于 {user}，需该用户登录后同步",
+      attempts: "已尝试 {n} 次", replayApplied: "离线扫描已同步：{summary}", replayRefused: "离线扫描被拒绝：{summary} — {detail}（已上报主管）",
+      sessionExpired: "登录已失效，请重新登录（离线扫描已保留）", signInAgain: "重新登录", networkDown: "无法连接服务器",
+      exceptionsCount: "待处理 {n} 条", noExceptions: "没有待处理的扫描异常", exceptionsOffline: "需要联网才能查看扫描异常",
+      scannedAt: "扫描时间", operator: "作业员", deviceLabel: "设备", task_move: "移库",
+      cameraInsecure: "摄像头需要 HTTPS（或本机 localhost）访问；请使用扫描枪或手动输入",
+      cameraUnsupported: "此设备浏览器不支持摄像头", cameraDenied: "未获得摄像头权限", cameraFailed: "无法打开摄像头",
+      cameraStarting: "正在打开摄像头…", cameraAim: "将条码对准框内（本地解码）", cameraAimNative: "将条码对准框内",
+      role_admin: "管理员", role_supervisor: "主管", role_operator: "作业员", role_customs: "关务", role_seller: "卖家",
+      st_temp_stored: "暂存", st_customs_hold: "海关查验扣留", st_released: "已放行", st_qc_pending: "待质检",
+      st_available: "可用", st_defective: "不良品", st_seized: "海关没收",
+      pendingBadge: "待同步 {n} 条", online: "在线", offline: "离线"
+    },
+    "en": {
+      app: "Bonded WMS PDA", tagline: "Cross-border export bonded warehouse · handheld", username: "User name",
+      password: "Password", device: "Device ID", signin: "Sign in", signingIn: "Signing in…", signedInAs: "Signed in as",
+      startShift: "Start shift", startShiftHint: "Tap to turn on sounds and vibration", signout: "Sign out",
+      signoutConfirm: "{n} scans are not synced yet; tap again to sign out", home: "Home", lookup: "Stock lookup",
+      lookupHint: "Scan a location, product or LPN", move: "Move", moveHint: "From → item → quantity → to",
+      exceptions: "Scan exceptions", exceptionsHint: "Offline scans refused on replay (read-only)", queue: "Sync queue",
+      queueHint: "Queued offline and refused scans", manualEntry: "Type a code", camera: "Camera scan", close: "Close",
+      fromLocation: "From location", itemOrLpn: "Item / LPN", qty: "Quantity", toLocation: "To location",
+      confirmQty: "Confirm quantity", restart: "Start over", refresh: "Refresh", confirm: "OK", backspace: "Backspace",
+      clear: "Clear", zone_receiving: "Receiving", zone_temp_storage: "Temporary storage", zone_qc: "Quality control",
+      zone_storage: "Storage", zone_defective: "Defective goods", zone_packing: "Packing", zone_dispatch: "Dispatch",
+      inactive: "deactivated", syncNow: "Sync now",
+      pendingTitle: "Waiting to sync", refusedTitle: "Refused", acknowledge: "OK",
+      refusedNote: "Stock changed while the device was offline and the server refused these; supervisors were told.",
+      promptHome: "Scan any code to look it up", promptLookup: "Scan a location, product or LPN",
+      promptFrom: "Scan the FROM location", promptItem: "Scan the product or LPN", promptQty: "Key the quantity, then scan the TO location",
+      promptTo: "Scan the TO location", promptLpn: "Scan the LPN to take from",
+      promptProductOnLpn: "LPN {lpn} holds several products: scan the product", promptBusy: "Sending…",
+      promptManual: "Type the code, then Enter",
+      kind_location: "a location", kind_lpn: "an LPN", kind_sscc: "an SSCC", kind_gtin: "a product barcode",
+      kind_parcel: "a parcel number", kind_sku: "a SKU", kind_gs1: "a GS1 code", kind_unknown: "an unknown code",
+      kind_invalid: "an invalid code", kind_product: "Product",
+      expect_location: "a location", expect_item: "a product barcode, SKU or LPN", expect_lpn: "an LPN", expect_any: "a code",
+      wrongKind: "That is {kind} ({code}); this step needs {expected}", badCheckDigit: "Wrong check digit: {code}",
+      badGs1: "Cannot read the GS1 code ({reason}): {code}", badCode: "Unreadable code: {code}",
+      notSameItem: "Not the same item: {code}; scan the TO location",
+      gs1_unknown_ai: "unknown AI", gs1_bad_length: "wrong length", gs1_not_numeric: "digits expected",
+      gs1_check_digit: "wrong check digit", gs1_bad_date: "invalid date", gs1_repeated_ai: "repeated AI", gs1_empty: "no data",
+      gs1_bad_character: "bad character", control_character: "control character",
+      lookingUp: "Looking up {code}…", lookupOffline: "Lookup needs the network: the server cannot be reached",
+      nothing: "No stock", rows: "{n} rows · {qty} units", reserved: "{n} allocated", lot: "Lot", expiry: "Expiry", lpn: "LPN",
+      scanned: "Scanned {code}", qtyPlus: "Same item +1, quantity {qty}", qtyInvalid: "The quantity must be above 0",
+      sending: "Sending the move…", moved: "Moved", movedDetail: "Movement #{id}", queuedTitle: "Queued offline",
+      queuedDetail: "No network: it is sent automatically when back online ({n} waiting)",
+      authQueued: "Sign-in expired; the scan is queued and is sent after you sign in again",
+      refusedTitleOne: "Move refused", unsaved: "No network and this device cannot store the scan offline: scan the TO location again when online", choose: "Scan an LPN, or tap one:", sourceStock: "Stock at the FROM location",
+      unknownFrom: "No such location: {code}",
+      syncing: "Syncing…", syncDone: "Synced: {done} applied, {refused} refused, {left} left",
+      syncOffline: "Server unreachable; {left} still waiting", syncSignedOut: "Sign in to sync", syncAuth: "Sign-in expired; sign in again to sync",
+      nothingPending: "Nothing waiting", nothingRefused: "Nothing refused", otherUser: "Belongs to {user}; syncs when they sign in",
+      attempts: "{n} tries", replayApplied: "Offline scan synced: {summary}",
+      replayRefused: "Offline scan refused: {summary} — {detail} (supervisors told)",
+      sessionExpired: "Your sign-in expired; sign in again (queued scans are kept)", signInAgain: "Sign in",
+      networkDown: "Cannot reach the server", exceptionsCount: "{n} open", noExceptions: "No open scan exceptions",
+      exceptionsOffline: "Scan exceptions need the network", scannedAt: "Scanned", operator: "Operator",
+      deviceLabel: "Device", task_move: "Move",
+      cameraInsecure: "The camera needs HTTPS (or localhost); use the scanner or type the code",
+      cameraUnsupported: "This browser has no camera access", cameraDenied: "Camera permission denied",
+      cameraFailed: "Cannot open the camera", cameraStarting: "Opening the camera…",
+      cameraAim: "Aim at the barcode (decoded on the device)", cameraAimNative: "Aim at the barcode",
+      role_admin: "Admin", role_supervisor: "Supervisor", role_operator: "Operator", role_customs: "Customs", role_seller: "Seller",
+      st_temp_stored: "Temp-stored", st_customs_hold: "Customs hold", st_released: "Released", st_qc_pending: "QC pending",
+      st_available: "Available", st_defective: "Defective", st_seized: "Seized",
+      pendingBadge: "{n} waiting to sync", online: "Online", offline: "Offline"
+    }
+  };
+
+  var store = window.localStorage;
+  var lang = store.getItem("pda.lang") || CONFIG.defaultLang || "zh-CN";
+  if (!T[lang]) { lang = "zh-CN"; }
+  var session = readSession();
+  var device = store.getItem("pda.device") || newDeviceName();
+  var screen = null;
+  var shiftStarted = false;
+  var layer = null;
+  var move = null;
+  var signoutArmed = false;
+  var toastTimer = null;
+  var messageKind = "";
+
+  function $(id) { return document.getElementById(id); }
+  function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
+
+  function t(key, params) {
+    var text = T[lang][key];
+    if (text == null) { text = T["zh-CN"][key] != null ? T["zh-CN"][key] : key; }
+    if (params) {
+      text = text.replace(/\{(\w+)\}/g, function (m, name) { return params[name] != null ? params[name] : m; });
+    }
+    return text;
+  }
+
+  function esc(value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function icon(name) {
+    return "<svg class=\"i\"><use href=\"#i-" + name + "\" xlink:href=\"#i-" + name + "\"/></svg>";
+  }
+
+  function printable(code) { return String(code == null ? "" : code).replace(/\u001d/g, "{GS}"); }
+
+  function newDeviceName() {
+    var name = "PDA-" + PdaApi.uuid().slice(0, 4).toUpperCase();
+    store.setItem("pda.device", name);
+    return name;
+  }
+
+  function readSession() {
+    try {
+      var s = JSON.parse(store.getItem("pda.session") || "null");
+      if (s && s.token && s.user && (!s.expires_at || new Date(s.expires_at).getTime() > Date.now())) { return s; }
+    } catch (e) { /* ignore */ }
+    store.removeItem("pda.session");
+    return null;
+  }
+
+  function saveSession(s) {
+    session = s;
+    if (s) { store.setItem("pda.session", JSON.stringify(s)); } else { store.removeItem("pda.session"); }
+    PdaApi.setToken(s ? s.token : null);
+  }
+
+  function username() { return session && session.user ? session.user.username : null; }
+  function role() { return session && session.user ? session.user.role : null; }
+
+  function formatTime(iso, withDate) {
+    if (!iso) { return ""; }
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) { return iso; }
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    var time = two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+    return withDate ? two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + time : time;
+  }
+
+  // ------------------------------------------------------------------ chrome: language, screens, messages
+
   function translate() {
     document.documentElement.lang = lang;
-    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (el) { el.textContent = t(el.dataset.i18n); });
+    document.title = t("app");
+    each("[data-i18n]", function (el) { el.textContent = t(el.getAttribute("data-i18n")); });
+    each("[data-i18n-title]", function (el) {
+      el.title = t(el.getAttribute("data-i18n-title")); el.setAttribute("aria-label", el.title);
+    });
     $("lang").textContent = lang === "zh-CN" ? "EN" : "中文";
+    if (layer && layer.step) { $("prompt").textContent = layer.step.promptText(); }
+    updateBadge(PdaQueue.lastCounts());
+    if (screen === "home" || screen === "shift") { renderWho(); }
+    if (screen === "task" && move) { renderDraft(); }
   }
-  function show(id) {
-    ["login", "home", "task"].forEach(function (s) { $(s).hidden = s !== id; });
-    $("who").textContent = user ? (user.display_name || user.username) : "";
-  }
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
-      var r = Math.random() * 16 | 0; return (c === "x" ? r : (r & 3 | 8)).toString(16); });
-  }
-  function say(text, kind) {
-    $("message").textContent = text; $("message").className = kind || "";
-    if (kind === "error") {
-      document.body.classList.add("flash-error");
-      setTimeout(function () { document.body.classList.remove("flash-error"); }, 900);
-      if (navigator.vibrate) { navigator.vibrate([120, 80, 120]); }
-    }
-  }
-  function api(method, path, body, key) {
-    var headers = { "Accept-Language": lang, "Content-Type": "application/json" };
-    if (token) { headers.Authorization = "Bearer " + token; }
-    if (key) { headers["Idempotency-Key"] = key; }
-    return fetch(path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (data) {
-          if (r.status === 401 && path !== "/api/v1/auth/token") { signOut(); }
-          if (!r.ok) { throw data; }
-          return data;
-        });
-      }, function () { throw { detail: t("offline") }; });
-  }
-  function signOut() {
-    token = null; user = null; sessionStorage.clear(); show("login");
-  }
-  function stockTable(rows) {
-    if (!rows.length) { return "<p>" + t("nothing") + "</p>"; }
-    var esc = function (s) { return String(s == null ? "" : s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); };
-    return "<table><tr><th>" + t("sku") + "</th><th>" + t("loc") + "</th><th>" + t("status") + "</th><th class=num>" + t("qty") + "</th></tr>" +
-      rows.map(function (s) {
-        return "<tr><td>" + esc(s.sku) + (s.lpn ? "<br><small>" + esc(s.lpn) + "</small>" : "") + "</td><td>" + esc(s.location_code) +
-          "</td><td>" + esc(s.status) + "</td><td class=num>" + esc(s.qty) + "</td></tr>";
-      }).join("") + "</table>";
-  }
-  function prompt(key) { step = key; $("prompt").textContent = t(key); $("qty-pad").hidden = key !== "enterQty";
-    if (key === "enterQty") { $("qty").value = 1; $("qty").focus(); } else { $("scan").focus(); } }
 
-  function startTask(name) {
-    task = name; draft = {}; $("result").innerHTML = ""; say("");
-    show("task"); prompt(name === "lookup" ? "scanAny" : "scanFrom");
+  function show(name) {
+    screen = name;
+    each(".screen", function (el) { el.hidden = el.id !== "screen-" + name; });
+    document.body.setAttribute("data-screen", name);
+    if (name !== "task" && name !== "home") { setStep(null); }
+    hideMessage();
+    PdaCamera.close();
+    window.scrollTo(0, 0);
   }
-  function onScan(code) {
-    if (!code) { return; }
-    if (task === "lookup") {
-      api("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
-        say(r.kind + ": " + code, "ok"); $("result").innerHTML = stockTable(r.stock || []);
-      }, function (e) { say(e.detail || "?", "error"); $("result").innerHTML = ""; });
+
+  function say(text, kind) {
+    var el = $("message");
+    messageKind = kind || "info";
+    el.textContent = text;
+    el.className = "message " + messageKind;
+    el.hidden = !text;
+  }
+
+  function hideMessage() { say("", ""); $("message").hidden = true; }
+
+  function toast(text, kind) {
+    var el = $("toast");
+    el.textContent = text;
+    el.className = "toast " + (kind || "info");
+    el.hidden = false;
+    if (toastTimer) { clearTimeout(toastTimer); }
+    toastTimer = setTimeout(function () { el.hidden = true; }, 5000);
+  }
+
+  function banner(text, actionLabel, action) {
+    var el = $("banner");
+    if (!text) { el.hidden = true; return; }
+    $("banner-text").textContent = text;
+    $("banner-action").textContent = actionLabel || "";
+    $("banner-action").hidden = !actionLabel;
+    $("banner-action").onclick = action || null;
+    el.hidden = false;
+  }
+
+  function updateBadge(counts) {
+    counts = counts || { pending: 0, refused: 0 };
+    var badge = $("sync-badge");
+    $("sync-count").textContent = String(counts.pending);
+    badge.setAttribute("data-count", String(counts.pending));
+    badge.className = "badge" + (counts.pending ? " has-pending" : "") + (counts.refused ? " has-refused" : "");
+    badge.title = t("pendingBadge", { n: counts.pending });
+    $("refused-mark").hidden = !counts.refused;
+    var homeCount = $("home-queue-count");
+    homeCount.hidden = !(counts.pending || counts.refused);
+    homeCount.textContent = counts.refused ? counts.pending + " / !" + counts.refused : String(counts.pending);
+    if (screen === "queue") { renderQueue(); }
+  }
+
+  function setNetwork(up) {
+    $("net-dot").className = "net-dot " + (up ? "up" : "down");
+    $("net-dot").title = t(up ? "online" : "offline");
+  }
+
+  /* One API call from a screen; a 401 means the token is gone: keep everything, ask for a new sign-in. */
+  function call(method, path, body) {
+    return PdaApi.request(method, path, body).then(function (r) {
+      setNetwork(!r.network);
+      if (r.status === 401 && path !== "/api/v1/auth/token") { authNeeded(); }
+      return r;
+    });
+  }
+
+  function problemText(r) {
+    if (r.network) { return t("networkDown"); }
+    var p = r.data || {};
+    var text = p.detail || p.title || ("HTTP " + r.status);
+    if (p.errors) {
+      var parts = [];
+      for (var field in p.errors) {
+        if (p.errors.hasOwnProperty(field)) { parts.push(field + ": " + [].concat(p.errors[field]).join(" ")); }
+      }
+      if (parts.length) { text += " (" + parts.join("; ") + ")"; }
+    }
+    return text;
+  }
+
+  // ------------------------------------------------------------------ scan layer wiring
+
+  function setStep(step) {
+    if (!layer) { return; }
+    if (step) {
+      var promptKey = step.prompt, params = step.params;
+      step.promptText = function () { return t(promptKey, params); };
+    }
+    layer.setStep(step);
+  }
+
+  function onStepChange(step) {
+    $("scanbar").hidden = !step;
+    $("prompt").textContent = step ? step.promptText() : "";
+    document.body.setAttribute("data-step", step ? step.name : "");
+  }
+
+  function expectedText(step) {
+    var accept = step ? step.accept : [];
+    if (accept.indexOf("any") >= 0) { return t("expect_any"); }
+    if (accept.length === 1) { return t("expect_" + accept[0]); }
+    if (accept.indexOf("location") >= 0 && accept.length > 1 && step.name === "move-qty") { return t("expect_location"); }
+    return t("expect_item");
+  }
+
+  function onReject(result, reason, step) {
+    var code = printable(result.text);
+    var text;
+    if (reason === "wrong_kind") {
+      text = t("wrongKind", { kind: t("kind_" + result.kind), code: code, expected: expectedText(step) });
+    } else if (reason === "check_digit") {
+      text = t("badCheckDigit", { code: code });
+    } else if (/^gs1_/.test(reason)) {
+      text = t("badGs1", { reason: t(reason) + (result.ai ? " (" + result.ai + ")" : ""), code: code });
+    } else {
+      text = t("badCode", { code: code });
+    }
+    say(text, "error");
+  }
+
+  // ------------------------------------------------------------------ sign-in, shift, home
+
+  function showLogin(message) {
+    show("login");
+    var form = $("login-form");
+    form.device.value = device;
+    if (session && session.user) { form.username.value = session.user.username; }
+    if (message) { say(message, "error"); }
+    setTimeout(function () { (form.username.value ? form.password : form.username).focus(); }, 0);
+  }
+
+  function onLogin(ev) {
+    ev.preventDefault();
+    var form = ev.target;
+    var name = form.username.value.replace(/^\s+|\s+$/g, "");
+    var deviceName = form.device.value.replace(/^\s+|\s+$/g, "").toUpperCase();
+    if (!/^[A-Z0-9_.\-]{1,40}$/.test(deviceName)) { form.device.focus(); return; }
+    device = deviceName;
+    store.setItem("pda.device", device);
+    PdaApi.setDevice(device);
+    $("signin").disabled = true;
+    say(t("signingIn"), "info");
+    PdaApi.request("POST", "/api/v1/auth/token", { username: name, password: form.password.value, label: "PDA " + device })
+      .then(function (r) {
+        $("signin").disabled = false;
+        setNetwork(!r.network);
+        if (!r.ok) { say(problemText(r), "error"); if (window.PdaFeedback) { PdaFeedback.error(); } return; }
+        form.password.value = "";
+        saveSession({ token: r.data.token, user: r.data.user, expires_at: r.data.expires_at });
+        banner(null);
+        PdaQueue.start(CONFIG.syncIntervalMs);
+        showShift();
+      });
+  }
+
+  function renderWho() {
+    var user = session ? session.user : {};
+    var name = user.display_name || user.username || "";
+    $("shift-name").textContent = name;
+    $("shift-meta").textContent = t("role_" + user.role) + " · " + user.username + " · " + device;
+    $("home-name").textContent = name;
+    $("home-role").textContent = t("role_" + user.role);
+    $("home-device").textContent = device;
+  }
+
+  function showShift() {
+    if (shiftStarted) { showHome(); return; }
+    show("shift");
+    renderWho();
+  }
+
+  function startShift() {
+    PdaFeedback.unlock();            // inside the tap: resume the AudioContext, allow vibration
+    shiftStarted = true;
+    PdaFeedback.ok();
+    showHome();
+  }
+
+  function showHome() {
+    show("home");
+    renderWho();
+    signoutArmed = false;
+    var r = role();
+    each("[data-roles]", function (el) {
+      var roles = el.getAttribute("data-roles");
+      el.hidden = !(roles === "*" || roles.split(" ").indexOf(r) >= 0);
+    });
+    setStep({ name: "home", prompt: "promptHome", accept: ["any"], onScan: function (scan) { startLookup(scan); } });
+    updateBadge(PdaQueue.lastCounts());
+    if (r === "supervisor" || r === "admin") { refreshExceptionCount(); }
+  }
+
+  function refreshExceptionCount() {
+    call("GET", "/api/v1/scan-exceptions?state=open&per_page=1").then(function (r) {
+      var el = $("home-exceptions-count");
+      if (r.ok) { el.textContent = String(r.data.total); el.hidden = !r.data.total; }
+    });
+  }
+
+  function signOut() {
+    var pending = PdaQueue.lastCounts().mine;
+    if (pending && !signoutArmed) {
+      signoutArmed = true;
+      say(t("signoutConfirm", { n: pending }), "warn");
+      PdaFeedback.error();
       return;
     }
-    if (step === "scanFrom") { draft.from_location = code; prompt("scanProduct"); say(code, "ok"); }
-    else if (step === "scanProduct") { draft.barcode = code; prompt("enterQty"); say(code, "ok"); }
-    else if (step === "scanTo") {
-      draft.to_location = code;
-      draft.key = draft.key || uuid();
-      var body = { barcode: draft.barcode, from_location: draft.from_location, to_location: code, qty: draft.qty };
-      api("POST", "/api/v1/moves", body, draft.key).then(function (m) {
-        say(t("moved") + " #" + m.id + ": " + draft.qty + " × " + m.lines[0].sku, "ok");
-        draft = {}; prompt("scanFrom");
-      }, function (e) { say(e.detail || "?", "error"); if (e.status) { draft.key = null; } });
+    signoutArmed = false;
+    if (session) { PdaApi.request("DELETE", "/api/v1/auth/token"); }
+    PdaQueue.stop();
+    saveSession(null);
+    shiftStarted = false;
+    banner(null);
+    showLogin();
+  }
+
+  function authNeeded() {
+    if (screen === "login") { return; }
+    banner(t("sessionExpired"), t("signInAgain"), function () {
+      banner(null);
+      PdaQueue.stop();
+      showLogin();                   // the user name stays filled in; the queue stays as it is
+    });
+  }
+
+  // ------------------------------------------------------------------ stock lookup
+
+  function statusChip(status) {
+    return "<span class=\"status st-" + esc(status) + "\">" + esc(t("st_" + status)) + "</span>";
+  }
+
+  function stockRows(rows, context) {
+    if (!rows.length) { return "<p class=\"empty\">" + esc(t("nothing")) + "</p>"; }
+    var total = 0;
+    var html = rows.map(function (s) {
+      total += s.qty;
+      var meta = [];
+      if (context !== "location") { meta.push("<span class=\"loc\">" + esc(s.location_code) + "</span>"); }
+      if (s.lpn && context !== "lpn") { meta.push(esc(t("lpn")) + " " + esc(s.lpn)); }
+      if (s.lot) { meta.push(esc(t("lot")) + " " + esc(s.lot)); }
+      if (s.expiry) { meta.push(esc(t("expiry")) + " " + esc(s.expiry)); }
+      var name = lang === "en" ? (s.name_en || s.name_zh) : (s.name_zh || s.name_en);
+      return "<li class=\"stock-row\"><div class=\"stock-main\"><b class=\"sku\">" + esc(s.sku) + "</b>" + statusChip(s.status) +
+        "<span class=\"name\">" + esc(name) + "</span><span class=\"meta\">" + meta.join(" · ") + "</span></div>" +
+        "<div class=\"stock-qty\"><b>" + esc(s.qty) + "</b>" +
+        (s.reserved_qty ? "<small>" + esc(t("reserved", { n: s.reserved_qty })) + "</small>" : "") + "</div></li>";
+    }).join("");
+    return "<p class=\"rows-total\">" + esc(t("rows", { n: rows.length, qty: total })) + "</p><ul class=\"stock\">" + html + "</ul>";
+  }
+
+  function lookupHeader(data) {
+    var title, sub = "";
+    if (data.kind === "location") {
+      title = data.location.code;
+      var zone = T[lang]["zone_" + data.location.zone_kind];
+      sub = (zone ? zone + " · " : "") + data.location.zone + (data.location.active ? "" : " · " + t("inactive"));
+    } else if (data.kind === "product") {
+      title = data.product.sku;
+      sub = lang === "en" ? (data.product.name_en || data.product.name_zh) : (data.product.name_zh || data.product.name_en);
+    } else {
+      title = data.lpn || data.scanned;
+    }
+    return "<div class=\"result-head kind-" + esc(data.kind) + "\"><span class=\"chip\">" +
+      esc(t(data.kind === "product" ? "kind_product" : "kind_" + data.kind)) + "</span><b>" + esc(title) + "</b>" +
+      (sub ? "<small>" + esc(sub) + "</small>" : "") + "</div>";
+  }
+
+  function startLookup(initialScan) {
+    move = null;
+    show("task");
+    $("task-title").textContent = t("lookup");
+    $("pane-lookup").hidden = false;
+    $("pane-move").hidden = true;
+    $("lookup-result").innerHTML = "";
+    setStep({ name: "lookup", prompt: "promptLookup", accept: ["any"], onScan: lookup });
+    if (initialScan) { lookup(initialScan); }
+  }
+
+  function lookupCode(scan) {
+    return scan.kind === "unknown" || scan.kind === "sku" ? scan.text : scan.value;
+  }
+
+  function lookup(scan) {
+    var code = lookupCode(scan);
+    if (navigator.onLine === false) {
+      PdaFeedback.error();
+      say(t("lookupOffline"), "error");
+      $("lookup-result").innerHTML = "";
+      return;
+    }
+    say(t("lookingUp", { code: printable(code) }), "info");
+    call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
+      if (screen !== "task" || move) { return; }
+      if (r.network) {
+        PdaFeedback.error(); say(t("lookupOffline"), "error"); $("lookup-result").innerHTML = ""; return;
+      }
+      if (!r.ok) {
+        PdaFeedback.error(); say(problemText(r), "error"); $("lookup-result").innerHTML = ""; return;
+      }
+      PdaFeedback.ok();
+      say(t("scanned", { code: printable(code) }), "ok");
+      $("lookup-result").innerHTML = lookupHeader(r.data) + stockRows(r.data.stock || [], r.data.kind);
+    });
+  }
+
+  // ------------------------------------------------------------------ move
+
+  var MOVE_ACCEPT = {
+    from: ["location"], item: ["gtin", "lpn", "sku"], qty: ["location", "gtin", "lpn", "sku"], to: ["location"], lpn: ["lpn"]
+  };
+  var MOVE_PROMPT = { from: "promptFrom", item: "promptItem", qty: "promptQty", to: "promptTo", lpn: "promptLpn" };
+
+  function startMove() {
+    show("task");
+    $("task-title").textContent = t("move");
+    $("pane-lookup").hidden = true;
+    $("pane-move").hidden = false;
+    $("move-result").innerHTML = "";
+    resetMove();
+  }
+
+  function resetMove() {
+    move = { step: "from", from: null, item: null, qty: 1, qtyFresh: true, to: null, lpn: null, lpns: null };
+    $("source-hint").innerHTML = "";
+    goStep("from");
+  }
+
+  function goStep(name, prompt, params) {
+    move.step = name;
+    renderDraft();
+    $("keypad").hidden = name !== "qty";
+    $("lpn-choices").hidden = name !== "lpn";
+    if (name === "lpn") { renderLpnChoices(); }
+    setStep({ name: "move-" + name, prompt: prompt || MOVE_PROMPT[name], params: params, accept: MOVE_ACCEPT[name], onScan: onMoveScan });
+    window.scrollTo(0, 0);
+  }
+
+  function renderDraft() {
+    if (!move) { return; }
+    var values = {
+      from: move.from, to: move.to, qty: move.item ? String(move.qty) : null,
+      item: move.item ? printable(move.item.code) + (move.lpn && move.lpn !== move.item.code ? " · " + move.lpn : "") +
+        (move.item.lot ? " · " + t("lot") + " " + move.item.lot : "") : (move.lpn ? move.lpn : null)
+    };
+    var order = ["from", "item", "qty", "to"];
+    var current = move.step === "lpn" ? "item" : move.step;
+    each("#move-draft li", function (li) {
+      var field = li.getAttribute("data-field");
+      li.querySelector(".v").textContent = values[field] || "—";
+      li.className = (field === current ? "current" : (values[field] ? "done" : "todo")) +
+        (order.indexOf(field) < order.indexOf(current) && !values[field] ? " skipped" : "");
+    });
+  }
+
+  function renderLpnChoices() {
+    var lpns = move.lpns || [];
+    $("lpn-choices").innerHTML = "<p class=\"muted\">" + esc(t("choose")) + "</p>" + lpns.map(function (lpn) {
+      return "<button type=\"button\" class=\"big choice\" data-lpn=\"" + esc(lpn) + "\">" + esc(lpn) + "</button>";
+    }).join("");
+  }
+
+  function onMoveScan(scan) {
+    var step = move.step;
+    if (step === "from") {
+      move.from = scan.value;
+      PdaFeedback.ok();
+      say(t("scanned", { code: scan.value }), "ok");
+      $("move-result").innerHTML = "";
+      goStep("item");
+      sourceHint(scan.value);
+    } else if (step === "item") {
+      move.item = { code: scan.value, kind: scan.kind, lot: scan.lot || "" };
+      move.qty = 1; move.qtyFresh = true;
+      PdaFeedback.ok();
+      say(t("scanned", { code: printable(scan.value) }), "ok");
+      goStep("qty");
+      itemHint(scan.value);
+    } else if (step === "qty") {
+      if (scan.kind === "location") {
+        move.to = scan.value;
+        submitMove();
+      } else if (scan.value === move.item.code) {
+        move.qty += 1; move.qtyFresh = false;
+        PdaFeedback.ok();
+        say(t("qtyPlus", { qty: move.qty }), "ok");
+        renderDraft();
+      } else {
+        layer.reject(scan, "not_same_item");
+        say(t("notSameItem", { code: printable(scan.value) }), "error");
+      }
+    } else if (step === "to") {
+      move.to = scan.value;
+      submitMove();
+    } else if (step === "lpn") {
+      move.lpn = scan.value;
+      PdaFeedback.ok();
+      submitMove();
     }
   }
 
-  $("scan-form").addEventListener("submit", function (ev) {
-    ev.preventDefault(); var code = $("scan").value.trim(); $("scan").value = ""; onScan(code);
-  });
-  $("qty-ok").addEventListener("click", function () {
-    var q = parseInt($("qty").value, 10);
-    if (!(q > 0)) { say(t("enterQty"), "error"); return; }
-    draft.qty = q; prompt("scanTo");
-  });
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var f = ev.target;
-    api("POST", "/api/v1/auth/token", { username: f.username.value, password: f.password.value, label: "PDA" })
-      .then(function (r) {
-        token = r.token; user = r.user;
-        sessionStorage.setItem("pda.token", token); sessionStorage.setItem("pda.user", JSON.stringify(user));
-        f.password.value = ""; home();
-      }, function (e) { alert(e.detail || "?"); });
-  });
-  function home() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-role]"), function (b) {
-      b.hidden = b.dataset.role.split(" ").indexOf(user.role) < 0; });
-    show("home");
+  function sourceHint(code) {
+    if (navigator.onLine === false) { return; }
+    call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
+      if (!move || move.from !== code) { return; }
+      if (r.status === 404) {
+        if (move.step === "item") {
+          move.from = null;
+          goStep("from");
+          PdaFeedback.error();
+          say(t("unknownFrom", { code: code }), "error");
+        }
+        return;
+      }
+      if (!r.ok || r.data.kind !== "location") { return; }
+      var rows = r.data.stock || [];
+      $("source-hint").innerHTML = rows.length ? "<h3 class=\"section-title\">" + esc(t("sourceStock")) + "</h3>" +
+        stockRows(rows.slice(0, 6), "location") : "";
+    });
   }
-  Array.prototype.forEach.call(document.querySelectorAll("[data-go]"), function (b) {
-    b.addEventListener("click", function () { startTask(b.dataset.go); });
-  });
-  $("back").addEventListener("click", home);
-  $("signout").addEventListener("click", function () { api("DELETE", "/api/v1/auth/token").catch(function () {}); signOut(); });
-  $("lang").addEventListener("click", function () {
-    lang = lang === "zh-CN" ? "en" : "zh-CN"; localStorage.setItem("pda.lang", lang); translate();
-    if (step) { $("prompt").textContent = t(step); }
-  });
-  document.addEventListener("click", function (ev) {
-    if (!$("task").hidden && ev.target.tagName !== "INPUT" && ev.target.tagName !== "BUTTON") { $("scan").focus(); }
-  });
-  translate();
-  if (token && user) { home(); } else { show("login"); }
+
+  /* Online only and never blocking: name the product on the message line so the operator can check it. */
+  function itemHint(code) {
+    if (navigator.onLine === false) { return; }
+    var shown = $("message").textContent;
+    call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
+      if (!move || !move.item || move.item.code !== code || $("message").textContent !== shown || !r.ok) { return; }
+      var product = r.data.product || ((r.data.stock || [])[0] ? {
+        sku: r.data.stock[0].sku, name_zh: r.data.stock[0].name_zh, name_en: r.data.stock[0].name_en } : null);
+      if (!product) { return; }
+      var name = lang === "en" ? (product.name_en || product.name_zh) : (product.name_zh || product.name_en);
+      say(t("scanned", { code: printable(code) }) + " · " + product.sku + " " + (name || ""), "ok");
+    });
+  }
+
+  function keypad(key) {
+    if (!move || move.step !== "qty") { return; }
+    var text = move.qtyFresh ? "" : String(move.qty);
+    if (key === "C") { text = ""; }
+    else if (key === "back") { text = text.slice(0, -1); }
+    else if (text.length < 7) { text = (text === "0" ? "" : text) + key; }
+    move.qty = parseInt(text || "0", 10);
+    move.qtyFresh = false;
+    renderDraft();
+  }
+
+  function confirmQty() {
+    if (!move || move.step !== "qty") { return; }
+    if (!(move.qty > 0)) { PdaFeedback.error(); say(t("qtyInvalid"), "error"); return; }
+    goStep("to");
+  }
+
+  function moveSummary(body) {
+    return body.qty + " × " + body.barcode + (body.lpn && body.lpn !== body.barcode ? " (" + body.lpn + ")" : "") +
+      "  " + body.from_location + " → " + body.to_location;
+  }
+
+  function submitMove() {
+    if (!(move.qty > 0)) { PdaFeedback.error(); say(t("qtyInvalid"), "error"); goStep("qty"); return; }
+    var body = { from_location: move.from, barcode: move.item.code, qty: move.qty, to_location: move.to };
+    if (move.lpn) { body.lpn = move.lpn; }
+    if (move.item.lot) { body.lot = move.item.lot; }
+    var current = move;
+    setStep({ name: "move-busy", prompt: "promptBusy", accept: [], onScan: function () {} });
+    say(t("sending"), "info");
+    PdaQueue.submit("move", "POST", "/api/v1/moves", body, moveSummary(body)).then(function (r) {
+      if (move !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var line = (r.data.lines || []).filter(function (l) { return l.qty > 0; })[0] || {};
+        say(t("moved") + " · " + t("movedDetail", { id: r.data.id }), "ok");
+        $("move-result").innerHTML = "<div class=\"result ok\"><b>" + icon("check") + esc(t("moved")) + "</b><span>" +
+          esc(t("movedDetail", { id: r.data.id })) + "</span><span class=\"big-line\">" + esc(line.sku || body.barcode) +
+          " × " + esc(line.qty || body.qty) + "</span><span>" + esc(body.from_location) + " → " + esc(line.location_code || body.to_location) +
+          (line.lpn ? " · " + esc(line.lpn) : "") + "</span>" + (line.status ? statusChip(line.status) : "") + "</div>";
+        resetMove();
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        var text = r.outcome === "auth" ? t("authQueued") : t("queuedDetail", { n: PdaQueue.lastCounts().mine });
+        say(t("queuedTitle"), "queued");
+        $("move-result").innerHTML = "<div class=\"result queued\"><b>" + icon("cloud") + esc(t("queuedTitle")) + "</b><span>" +
+          esc(text) + "</span><span class=\"big-line\">" + esc(moveSummary(body)) + "</span></div>";
+        resetMove();
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        move.to = null;
+        goStep("to");
+      } else {
+        PdaFeedback.error();
+        moveRefused(r, body);
+      }
+    });
+  }
+
+  function moveRefused(r, body) {
+    var p = r.data || {};
+    say(t("refusedTitleOne") + "：" + problemText(r), "error");   // the sticky message line: always in view
+    $("move-result").innerHTML = "";
+    var code = p.code;
+    if (code === "lpn_required") {
+      move.lpns = p.lpns || [];
+      goStep("lpn");
+    } else if (code === "mixed_lpn") {
+      move.lpn = move.item.code; move.item = null;
+      goStep("item", "promptProductOnLpn", { lpn: move.lpn });
+    } else if (code === "insufficient_stock" || code === "validation_failed") {
+      move.to = null; move.qtyFresh = true;
+      goStep("qty");
+    } else if ((code === "unknown_location" || code === "inactive_record") && p.field === "from_location") {
+      resetMove();
+    } else if (code === "unknown_barcode" || code === "ambiguous_barcode") {
+      move.item = null; move.to = null; move.lpn = null;
+      goStep("item");
+    } else {
+      move.to = null;
+      goStep("to");
+    }
+  }
+
+  // ------------------------------------------------------------------ sync queue and refused scans
+
+  function showQueue() {
+    show("queue");
+    renderQueue();
+  }
+
+  function eventCard(e, extra) {
+    return "<li class=\"event\"><b>" + esc(t("task_" + e.task)) + "</b><span class=\"big-line\">" + esc(e.summary) + "</span>" +
+      "<span class=\"muted\">" + esc(formatTime(e.ts, true)) + " · " + esc(e.device) + "</span>" + (extra || "") + "</li>";
+  }
+
+  function renderQueue() {
+    PdaQueue.pending().then(function (events) {
+      $("pending-count").textContent = String(events.length);
+      var me = username();
+      $("pending-list").innerHTML = events.length ? "<ul class=\"events\">" + events.map(function (e) {
+        var extra = e.user !== me ? "<span class=\"warn-text\">" + esc(t("otherUser", { user: e.user })) + "</span>" :
+          (e.attempts ? "<span class=\"muted\">" + esc(t("attempts", { n: e.attempts })) + (e.lastError ? " · " + esc(e.lastError) : "") + "</span>" : "");
+        return eventCard(e, extra);
+      }).join("") + "</ul>" : "<p class=\"empty\">" + esc(t("nothingPending")) + "</p>";
+    });
+    PdaQueue.refused().then(function (items) {
+      $("refused-count").textContent = String(items.length);
+      $("refused-list").innerHTML = items.length ? "<ul class=\"events refused\">" + items.map(function (item) {
+        var detail = (item.problem && (item.problem.detail || item.problem.title)) || ("HTTP " + item.status);
+        return eventCard(item.event, "<span class=\"error-text\">" + esc(item.status) + " · " + esc(detail) + "</span>" +
+          "<button type=\"button\" class=\"small-btn\" data-ack=\"" + esc(item.id) + "\">" + esc(t("acknowledge")) + "</button>");
+      }).join("") + "</ul>" : "<p class=\"empty\">" + esc(t("nothingRefused")) + "</p>";
+    });
+  }
+
+  function syncNow() {
+    say(t("syncing"), "info");
+    PdaQueue.sync("button").then(function (s) {
+      if (s.stopped === "signed_out") { say(t("syncSignedOut"), "warn"); return; }
+      if (s.stopped === "auth") { say(t("syncAuth"), "error"); return; }
+      if (s.stopped === "queued") { setNetwork(false); PdaFeedback.queued(); say(t("syncOffline", { left: s.left }), "queued"); return; }
+      setNetwork(true);
+      if (s.refused) { PdaFeedback.error(); } else { PdaFeedback.ok(); }
+      say(t("syncDone", s), s.refused ? "error" : "ok");
+      if (screen === "queue") { renderQueue(); }
+    });
+  }
+
+  // ------------------------------------------------------------------ scan exceptions (supervisors, read-only)
+
+  function showExceptions() {
+    show("exceptions");
+    loadExceptions();
+  }
+
+  function loadExceptions() {
+    $("exceptions-count").textContent = "…";
+    call("GET", "/api/v1/scan-exceptions?state=open&per_page=100").then(function (r) {
+      if (screen !== "exceptions") { return; }
+      if (!r.ok) {
+        $("exceptions-count").textContent = "";
+        $("exceptions-list").innerHTML = "";
+        say(r.network ? t("exceptionsOffline") : problemText(r), "error");
+        return;
+      }
+      var items = r.data.items || [];
+      $("exceptions-count").textContent = t("exceptionsCount", { n: r.data.total });
+      $("home-exceptions-count").textContent = String(r.data.total);
+      $("exceptions-list").innerHTML = items.length ? "<ul class=\"events refused\">" + items.map(function (x) {
+        var b = x.request_body || {};
+        var what = x.path === "/api/v1/moves" ? t("task_move") + " · " + moveSummary({
+          qty: b.qty, barcode: b.barcode || ("#" + b.product_id), lpn: b.lpn, from_location: b.from_location, to_location: b.to_location
+        }) : x.method + " " + x.path;
+        var detail = (x.problem && (x.problem.detail || x.problem.title)) || "";
+        return "<li class=\"event\"><b>" + esc(what) + "</b><span class=\"error-text\">" + esc(x.status_code) + " · " + esc(detail) + "</span>" +
+          "<span class=\"muted\">" + esc(t("scannedAt")) + " " + esc(formatTime(x.scanned_at || x.created_at, true)) + " · " +
+          esc(t("operator")) + " " + esc(x.username) + " · " + esc(t("deviceLabel")) + " " + esc(x.device) + "</span></li>";
+      }).join("") + "</ul>" : "<p class=\"empty\">" + esc(t("noExceptions")) + "</p>";
+    });
+  }
+
+  // ------------------------------------------------------------------ camera
+
+  function openCamera() {
+    var can = PdaCamera.availability();
+    if (!can.ok) {
+      PdaFeedback.error();
+      say(t(can.reason === "insecure" ? "cameraInsecure" : "cameraUnsupported"), "error");
+      return;
+    }
+    PdaCamera.open({ overlay: $("camera"), video: $("camera-video"), status: $("camera-status"), text: t }, function (text) {
+      layer.inject(text, "camera");
+    })["catch"](function (err) {
+      var reason = err && err.reason;
+      PdaFeedback.error();
+      say(t(reason === "insecure" ? "cameraInsecure" : reason === "denied" ? "cameraDenied" :
+        reason === "unsupported" ? "cameraUnsupported" : "cameraFailed"), "error");
+    });
+  }
+
+  // ------------------------------------------------------------------ start-up
+
+  function go(target) {
+    if (target === "lookup") { startLookup(); }
+    else if (target === "move") { startMove(); }
+    else if (target === "exceptions") { showExceptions(); }
+    else if (target === "queue") { showQueue(); }
+  }
+
+  function bind() {
+    $("login-form").addEventListener("submit", onLogin);
+    $("start-shift").addEventListener("click", startShift);
+    each("[data-action=signout]", function (b) { b.addEventListener("click", signOut); });
+    each("[data-action=home]", function (b) { b.addEventListener("click", showHome); });
+    each("[data-go]", function (b) { b.addEventListener("click", function () { go(b.getAttribute("data-go")); }); });
+    $("lang").addEventListener("click", function () {
+      lang = lang === "zh-CN" ? "en" : "zh-CN";
+      store.setItem("pda.lang", lang);
+      PdaApi.setLang(lang);
+      translate();
+    });
+    $("sync-badge").addEventListener("click", function () {
+      if (session && screen !== "login" && screen !== "shift") { showQueue(); }
+    });
+    $("sync-now").addEventListener("click", syncNow);
+    $("refused-list").addEventListener("click", function (ev) {
+      var id = ev.target.getAttribute && ev.target.getAttribute("data-ack");
+      if (id) { PdaQueue.acknowledge(id).then(renderQueue); }
+    });
+    $("exceptions-refresh").addEventListener("click", loadExceptions);
+    each("#keypad [data-key]", function (b) {
+      b.addEventListener("click", function () { keypad(b.getAttribute("data-key")); });
+    });
+    $("qty-ok").addEventListener("click", confirmQty);
+    $("move-reset").addEventListener("click", function () { $("move-result").innerHTML = ""; hideMessage(); resetMove(); });
+    $("lpn-choices").addEventListener("click", function (ev) {
+      var lpn = ev.target.getAttribute && ev.target.getAttribute("data-lpn");
+      if (lpn && move && move.step === "lpn") { layer.inject(lpn, "tap"); }
+    });
+    $("camera-btn").addEventListener("click", openCamera);
+    $("camera-close").addEventListener("click", function () { PdaCamera.close(); });
+    $("keyboard").addEventListener("click", function () {
+      layer.setManual(!layer.manual);
+    });
+    window.addEventListener("online", function () { setNetwork(true); });
+    window.addEventListener("offline", function () { setNetwork(false); });
+  }
+
+  function boot() {
+    PdaScan.configure({ locationPatterns: CONFIG.locationPatterns });
+    PdaCamera.configure({ vendorBase: CONFIG.vendorBase });
+    PdaApi.setLang(lang);
+    PdaApi.setDevice(device);
+    PdaApi.setToken(session ? session.token : null);
+    layer = new PdaScan.ScanLayer($("scan"), {
+      idleMs: CONFIG.scanIdleMs,
+      onReject: onReject,
+      onStepChange: onStepChange,
+      onManualChange: function (on) {
+        $("keyboard").className = "icon-btn" + (on ? " active" : "");
+        if (layer.step) { $("prompt").textContent = on ? t("promptManual") : layer.step.promptText(); }
+      }
+    });
+    PdaQueue.init({
+      api: PdaApi,
+      user: username,
+      device: function () { return device; },
+      onChange: updateBadge,
+      onRefused: function (item) {
+        PdaFeedback.error();
+        toast(t("replayRefused", { summary: item.event.summary,
+          detail: (item.problem && (item.problem.detail || item.problem.title)) || item.status }), "error");
+      },
+      onApplied: function (event) { toast(t("replayApplied", { summary: event.summary }), "ok"); },
+      onAuthNeeded: authNeeded,
+      onNetwork: setNetwork
+    });
+    bind();
+    translate();
+    setNetwork(navigator.onLine !== false);
+    PdaQueue.counts();
+    if (session) {
+      showShift();
+      PdaQueue.start(CONFIG.syncIntervalMs);
+      call("GET", "/api/v1/auth/me").then(function (r) {
+        if (r.ok && session) { session.user = r.data; saveSession(session); renderWho(); }
+      });
+    } else {
+      showLogin();
+    }
+  }
+
+  window.PdaApp = {
+    layer: function () { return layer; },
+    state: function () { return { screen: screen, move: move, lang: lang, device: device, user: username(), shift: shiftStarted }; },
+    t: t
+  };
+
+  boot();
 })();

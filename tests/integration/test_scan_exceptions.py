@@ -50,3 +50,15 @@ def test_live_refusals_are_answered_not_queued(client, login, dbs):
 
 def test_operators_cannot_review_exceptions(client, login):
     assert client.get("/api/v1/scan-exceptions", headers=login("op01")).status_code == 403
+
+
+def test_a_live_refusal_whose_answer_was_lost_reaches_supervisors_on_replay(client, login, dbs):
+    balance = h.stock()
+    key = str(uuid.uuid4())
+    assert _overdraw(client, login, balance, key=key).status_code == 409          # answer lost on the way
+    assert _exceptions(dbs) == []
+    for _ in range(2):                                                            # replayed from the queue
+        replay = _overdraw(client, login, balance, queued_at="2026-11-24T03:20:00+00:00", key=key)
+        assert replay.status_code == 409 and replay.headers["Idempotent-Replayed"] == "true"
+    [item] = _exceptions(dbs)
+    assert item.idempotency_key == key and item.problem["code"] == "insufficient_stock"

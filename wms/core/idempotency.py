@@ -82,6 +82,7 @@ def idempotent(view):
         fingerprint = _fingerprint()
         existing = _find(g.user.id, key)
         if existing is not None:
+            _keep_queued_refusal(existing)
             return _replay(existing, fingerprint)
         try:
             response = current_app.make_response(view(*args, **kwargs))
@@ -106,6 +107,19 @@ def idempotent(view):
             raise
 
     return wrapper
+
+
+def _keep_queued_refusal(record: IdempotencyRecord) -> None:
+    """A queued scan whose first (live) answer was a refusal that never reached the PDA: when the PDA
+    replays it from its offline queue, the refusal goes to the supervisors' list too — once."""
+    from wms.scanning.models import QUEUED_HEADER, ScanException, record_refusal
+    if request.headers.get(QUEUED_HEADER) is None:
+        return
+    known = db.session.scalar(sa.select(ScanException.id).where(ScanException.user_id == g.user.id,
+                                                                ScanException.idempotency_key == record.key))
+    if known is None:
+        record_refusal(request, g.user, record.status_code, record.body)
+        db.session.commit()
 
 
 def _store_error(key, fingerprint, response):
