@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 
 from wms.core.fields import Id, Text
@@ -12,10 +11,9 @@ from wms.auth import schemas
 from wms.auth.models import User
 from wms.auth.service import authenticate, hash_password, issue_token, require, revoke_token, seller_scope
 from wms.core.audit import AuditLog
-from wms.core.crud import Resource, register_api
-from wms.core.listing import Column as C, ListSpec, export, page
+from wms.core.crud import Resource, register_api, register_list
+from wms.core.listing import Column as C, ListSpec
 from wms.db import atomic
-from wms.i18n import get_locale
 from wms.errors import ValidationFailed
 from wms.masterdata.models import Seller
 
@@ -94,19 +92,7 @@ def audit_query():
     return query
 
 
-AuditArgs = audit_listing.args_schema("Audit")
-
-
-@blp.route("/audit")
-@require("audit.read")
-@blp.arguments(AuditArgs, location="query")
-@blp.response(200, Schema.from_dict({"items": fields.List(fields.Nested(schemas.AuditSchema)),
-                                      "page": fields.Integer(), "per_page": fields.Integer(),
-                                      "total": fields.Integer(), "pages": fields.Integer()}, name="AuditPage"))
-@blp.doc(summary="Audit log: who changed what, when, before and after",
-         description="Sellers see the entries about their own records.")
-def audit(args):
-    query = audit_listing.apply(audit_query(), args)
-    if args["format"] != "json":
-        return export(query, audit_listing.columns, args["format"], "audit", get_locale())
-    return page(query, args)
+register_list(blp, "/audit", endpoint="audit", listing=audit_listing, query=audit_query,
+              schema=schemas.AuditSchema, name="Audit", permission="audit.read",
+              summary="Audit log: who changed what, when, before and after",
+              description="Sellers see the entries about their own records.")

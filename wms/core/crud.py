@@ -175,18 +175,39 @@ class Resource:
 
 # --- REST routes ------------------------------------------------------------------------------------
 
-def page_schema(resource: Resource) -> type[Schema]:
+def page_schema(item: type[Schema], name: str | None = None) -> type[Schema]:
+    """The envelope of one page of ``item`` rows: {items, page, per_page, total, pages}."""
     return Schema.from_dict({
-        "items": fields.List(fields.Nested(resource.schema)),
+        "items": fields.List(fields.Nested(item)),
         "page": fields.Integer(), "per_page": fields.Integer(),
         "total": fields.Integer(), "pages": fields.Integer(),
-    }, name=f"{resource.schema.__name__.removesuffix('Schema')}Page")
+    }, name=name or f"{item.__name__.removesuffix('Schema')}Page")
+
+
+def register_list(blp, path: str, *, endpoint: str, listing: ListSpec, query, schema: type[Schema], name: str,
+                  permission: str, summary: str, description: str = "") -> None:
+    """A read-only list route: filters, search, sort, pages; ``format=csv|xlsx`` exports every matching row.
+
+    ``query`` is called per request (it applies the caller's seller scope).
+    """
+    export_name = path.strip("/").replace("/", "-")
+
+    def view(args):
+        rows = listing.apply(query(), args)
+        if args["format"] != "json":
+            return export(rows, listing.columns, args["format"], export_name, get_locale())
+        return page(rows, args)
+
+    view.__name__ = endpoint
+    decorated = require(permission)(blp.arguments(listing.args_schema(name), location="query")(
+        blp.response(200, page_schema(schema, f"{name}Page"))(blp.doc(summary=summary, description=description)(view))))
+    blp.route(path, endpoint=endpoint)(decorated)
 
 
 def register_api(blp, resource: Resource) -> None:
     """list/get/create/update and (de)activate routes for ``resource`` on ``blp``."""
     args_schema = resource.listing.args_schema(resource.schema.__name__.removesuffix("Schema"))
-    out, many = resource.schema, page_schema(resource)
+    out, many = resource.schema, page_schema(resource.schema)
     partial = resource.patch_schema(partial=True)
     name = resource.name
 

@@ -9,22 +9,16 @@ from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
 from wms.core.fields import RECORD_ID, Id, Text
-from wms.core.listing import Column as C, ListSpec, export, page
+from wms.core.crud import register_list
+from wms.core.listing import Column as C, ListSpec
 from wms.customs import book
 from wms.customs.models import BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord
 from wms.db import atomic
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.i18n import get_locale
 
 blp = Blueprint("customs", __name__, url_prefix="/api/v1",
                 description="Customs: account book (账册), message log, declared records and their timelines")
-
-
-def _page(item, name):
-    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "page": fields.Integer(),
-                             "per_page": fields.Integer(), "total": fields.Integer(), "pages": fields.Integer()},
-                            name=name)
 
 
 class BookItemSchema(Schema):
@@ -122,28 +116,12 @@ def entry_query():
     return query if scope is None else query.where(BookEntry.seller_id == scope)
 
 
-@blp.route("/book-items")
-@require("book.read")
-@blp.arguments(item_listing.args_schema("BookItem"), location="query")
-@blp.response(200, _page(BookItemSchema, "BookItemPage"))
-@blp.doc(summary="Account-book lines (one per filed bonded item) with their balances")
-def list_items(args):
-    query = item_listing.apply(item_query(), args)
-    if args["format"] != "json":
-        return export(query, item_listing.columns, args["format"], "book-items", get_locale())
-    return page(query, args)
-
-
-@blp.route("/book-entries")
-@require("book.read")
-@blp.arguments(entry_listing.args_schema("BookEntry"), location="query")
-@blp.response(200, _page(BookEntrySchema, "BookEntryPage"))
-@blp.doc(summary="Account-book ledger: every bonded quantity in and out, with its document")
-def list_entries(args):
-    query = entry_listing.apply(entry_query(), args)
-    if args["format"] != "json":
-        return export(query, entry_listing.columns, args["format"], "book-entries", get_locale())
-    return page(query, args)
+register_list(blp, "/book-items", endpoint="list_items", listing=item_listing, query=item_query,
+              schema=BookItemSchema, name="BookItem", permission="book.read",
+              summary="Account-book lines (one per filed bonded item) with their balances")
+register_list(blp, "/book-entries", endpoint="list_entries", listing=entry_listing, query=entry_query,
+              schema=BookEntrySchema, name="BookEntry", permission="book.read",
+              summary="Account-book ledger: every bonded quantity in and out, with its document")
 
 
 @blp.route("/book-entries", methods=["POST"])
@@ -263,16 +241,9 @@ def record_query():
     return _scoped(sa.select(CustomsRecord), CustomsRecord.seller_id)
 
 
-@blp.route("/customs/messages")
-@require("customs.read")
-@blp.arguments(message_listing.args_schema("CustomsMessage"), location="query")
-@blp.response(200, _page(CustomsMessageSchema, "CustomsMessagePage"))
-@blp.doc(summary="Message log: every message sent to customs and every receipt received")
-def list_messages(args):
-    query = message_listing.apply(message_query(), args)
-    if args["format"] != "json":
-        return export(query, message_listing.columns, args["format"], "customs-messages", get_locale())
-    return page(query, args)
+register_list(blp, "/customs/messages", endpoint="list_messages", listing=message_listing, query=message_query,
+              schema=CustomsMessageSchema, name="CustomsMessage", permission="customs.read",
+              summary="Message log: every message sent to customs and every receipt received")
 
 
 def _message(record_id: int) -> CustomsMessage:
@@ -300,16 +271,9 @@ def download_message(record_id):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@blp.route("/customs/records")
-@require("customs.read")
-@blp.arguments(record_listing.args_schema("CustomsRecord"), location="query")
-@blp.response(200, _page(CustomsRecordSchema, "CustomsRecordPage"))
-@blp.doc(summary="Declared records (orders, payments, waybills, export lists …) and their customs state")
-def list_records(args):
-    query = record_listing.apply(record_query(), args)
-    if args["format"] != "json":
-        return export(query, record_listing.columns, args["format"], "customs-records", get_locale())
-    return page(query, args)
+register_list(blp, "/customs/records", endpoint="list_records", listing=record_listing, query=record_query,
+              schema=CustomsRecordSchema, name="CustomsRecord", permission="customs.read",
+              summary="Declared records (orders, payments, waybills, export lists …) and their customs state")
 
 
 def record_with_timeline(record_id: int) -> CustomsRecord:

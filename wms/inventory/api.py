@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy.orm import joinedload
 
 from wms.core.fields import CONTROL_CHARACTERS, Id, Text
 from wms.auth.service import require, seller_scope
 from wms.core.idempotency import idempotent
-from wms.core.listing import Column as C, ListSpec, export, page
+from wms.core.crud import register_list
+from wms.core.listing import Column as C, ListSpec
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.i18n import get_locale
 from wms.inventory import schemas, service
 from wms.inventory.models import Movement, MovementLine, StockBalance
 from wms.inventory.states import STATUSES
@@ -53,12 +53,6 @@ movement_listing = ListSpec(
              C("movement.doc_ref", "Document no.", "单据号"), C("movement.reason", "Reason", "原因")])
 
 
-def _page_schema(item, name):
-    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "page": fields.Integer(),
-                             "per_page": fields.Integer(), "total": fields.Integer(), "pages": fields.Integer()},
-                            name=name)
-
-
 def stock_query():
     query = (sa.select(StockBalance).join(Product, Product.id == StockBalance.product_id)
              .join(Location, Location.id == StockBalance.location_id).where(StockBalance.qty > 0)
@@ -86,29 +80,13 @@ class MovementLineRow(schemas.MovementLineSchema):
     reason = fields.String(attribute="movement.reason")
 
 
-@blp.route("/stock")
-@require("inventory.read")
-@blp.arguments(stock_listing.args_schema("Stock"), location="query")
-@blp.response(200, _page_schema(schemas.StockSchema, "StockPage"))
-@blp.doc(summary="Stock on hand by product × location × LPN/lot × status",
-         description=f"Statuses: {', '.join(STATUSES)}. Sellers see their own stock only.")
-def list_stock(args):
-    query = stock_listing.apply(stock_query(), args)
-    if args["format"] != "json":
-        return export(query, stock_listing.columns, args["format"], "stock", get_locale())
-    return page(query, args)
-
-
-@blp.route("/movements")
-@require("inventory.read")
-@blp.arguments(movement_listing.args_schema("Movement"), location="query")
-@blp.response(200, _page_schema(MovementLineRow, "MovementPage"))
-@blp.doc(summary="The inventory ledger, one row per movement line (signed quantity)")
-def list_movements(args):
-    query = movement_listing.apply(movement_query(), args)
-    if args["format"] != "json":
-        return export(query, movement_listing.columns, args["format"], "movements", get_locale())
-    return page(query, args)
+register_list(blp, "/stock", endpoint="list_stock", listing=stock_listing, query=stock_query,
+              schema=schemas.StockSchema, name="Stock", permission="inventory.read",
+              summary="Stock on hand by product × location × LPN/lot × status",
+              description=f"Statuses: {', '.join(STATUSES)}. Sellers see their own stock only.")
+register_list(blp, "/movements", endpoint="list_movements", listing=movement_listing, query=movement_query,
+              schema=MovementLineRow, name="Movement", permission="inventory.read",
+              summary="The inventory ledger, one row per movement line (signed quantity)")
 
 
 def _product(data) -> Product:

@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
 from wms.core.fields import RECORD_ID, Id, Text
-from wms.core.listing import Column as C, ListSpec, export, page
+from wms.core.crud import register_list
+from wms.core.listing import Column as C, ListSpec
 from wms.db import atomic, utcnow
 from wms.errors import NotFound
 from wms.extensions import db
-from wms.i18n import get_locale
 from wms.scanning.models import SCAN_EXCEPTION, ScanException
 
 blp = Blueprint("scanning", __name__, url_prefix="/api/v1",
@@ -61,20 +61,10 @@ def query():
     return q if scope is None else q.where(ScanException.seller_id == scope)
 
 
-@blp.route("/scan-exceptions")
-@require("scans.review")
-@blp.arguments(listing.args_schema("ScanException"), location="query")
-@blp.response(200, Schema.from_dict({"items": fields.List(fields.Nested(ScanExceptionSchema)),
-                                      "page": fields.Integer(), "per_page": fields.Integer(),
-                                      "total": fields.Integer(), "pages": fields.Integer()},
-                                     name="ScanExceptionPage"))
-@blp.doc(summary="Offline-queued scans that were refused when replayed",
-         description=f"States: {', '.join(SCAN_EXCEPTION.states)}.")
-def list_exceptions(args):
-    q = listing.apply(query(), args)
-    if args["format"] != "json":
-        return export(q, listing.columns, args["format"], "scan-exceptions", get_locale())
-    return page(q, args)
+register_list(blp, "/scan-exceptions", endpoint="list_exceptions", listing=listing, query=query,
+              schema=ScanExceptionSchema, name="ScanException", permission="scans.review",
+              summary="Offline-queued scans that were refused when replayed",
+              description=f"States: {', '.join(SCAN_EXCEPTION.states)}.")
 
 
 @blp.route(f"/scan-exceptions/{RECORD_ID}/<any(resolve, dismiss):event>", methods=["POST"])
