@@ -141,3 +141,34 @@ def test_field_errors_are_422_before_anything_is_queued(dbs):
 def test_worker_command_runs_a_round(runner):
     result = runner.invoke(args=["wms", "customs-worker", "--once"])
     assert result.exit_code == 0 and "sent" in result.output
+
+
+def test_format_check_failure_fails_the_message_and_its_records(dbs, tmp_path):
+    from tests.customs.test_ceb_receipts import ceb900
+    [message] = service.declare(fresh(2), match=False)
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    service.run_once(gateway)
+    failure = ceb900().replace(b"311AF125-6FED-4603-8C5D-49B1FA4B4B9B", message.guid.encode())
+    (tmp_path / "in" / "900.xml").write_bytes(failure)
+    service.run_once(gateway)
+    dbs.refresh(message)
+    assert message.status == "failed" and "格式校验失败" in message.last_error
+    assert {r.status for r in records(dbs, "inventory")} == {"error"}
+
+
+def test_summary_result_traces_each_list_line_to_its_declaration_line(dbs, tmp_path):
+    from tests.customs.conftest import SAMPLES
+    service.declare([demo.summary()], match=False)
+    [summary] = records(dbs, "summary")
+    summary.sum_no = "S20180507000000001"
+    [listing] = (service.declare(fresh(1), match=False), records(dbs, "inventory"))[1]
+    listing.invt_no = "Invt20180507000001"
+    dbs.flush()
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    (tmp_path / "in" / "792.xml").write_bytes((SAMPLES / "CEB792Message.xml").read_bytes())
+    service.run_once(gateway)
+    traced = dbs.scalars(sa.select(CustomsEvent.return_info).where(CustomsEvent.event == "summary_result",
+                                                                  CustomsEvent.record_id == listing.id)).all()
+    assert traced and all("S20180508000000001" in info for info in traced)
+    assert dbs.scalar(sa.select(sa.func.count()).select_from(CustomsEvent).where(
+        CustomsEvent.event == "summary_result", CustomsEvent.record_id == summary.id)) >= 1

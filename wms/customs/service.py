@@ -199,6 +199,9 @@ def _process(item: Incoming) -> bool:
     for receipt in receipts:
         message.message_type = receipt.message_type[:20]
         message.guid = message.guid or (receipt.message_guid or "")[:64]
+        if receipt.entity in SPECIAL:
+            matched += SPECIAL[receipt.entity](receipt, message)
+            continue
         record = _match(receipt)
         if record is None:
             log.warning("customs receipt %s %s matches no record: %s", receipt.message_type, receipt.guid,
@@ -214,6 +217,43 @@ def _process(item: Incoming) -> bool:
         matched += 1
     message.status = "processed" if matched else "unmatched"
     return True
+
+
+def _format_check(receipt, message: CustomsMessage) -> int:
+    """CEB900: the data exchange could not read one of our messages; it and its records failed."""
+    sent = db.session.scalars(sa.select(CustomsMessage).where(
+        CustomsMessage.direction == "out", CustomsMessage.guid == (receipt.keys.get("oriCopMsgId") or ""))).first()
+    if sent is None:
+        log.warning("format-check receipt for an unknown message: %s", dict(receipt.keys))
+        return 0
+    if receipt.is_failure:
+        sent.status, sent.last_error = "failed", receipt.return_info[:1000]
+        for record in _records_of(sent):
+            _move(record, "status_error", message=message, receipt=receipt)
+    message.seller_id = sent.seller_id
+    return 1
+
+
+def _summary_result(receipt, message: CustomsMessage) -> int:
+    """CEB792: which declaration (declSeqNo) and line (gseqno) each summarised list line went into."""
+    head = receipt.head
+    summary = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.kind == "summary",
+                                                                CustomsRecord.sum_no == head.sum_no)).first()
+    lists = {r.invt_no: r for r in db.session.scalars(sa.select(CustomsRecord).where(
+        CustomsRecord.kind == "inventory", CustomsRecord.invt_no.in_({l.invt_no for l in receipt.lines})))}
+    declaration = f"{head.decl_seq_no}{' / ' + head.entry_id if head.entry_id else ''}"
+    for target, info in [(summary, f"汇总结果：报关单 {declaration}，状态 {head.dec_state}")] + [
+            (lists.get(l.invt_no), f"归入报关单 {declaration} 第 {l.gseqno} 项（清单第 {l.gnum} 项 {l.gcode}）")
+            for l in receipt.lines]:
+        if target is not None:
+            db.session.add(CustomsEvent(record_id=target.id, message_id=message.id, event="summary_result",
+                                        return_info=info[:1000], return_time=head.op_date,
+                                        status_before=target.status, status_after=target.status, applied=True))
+            message.seller_id = message.seller_id or target.seller_id
+    return int(summary is not None or bool(lists))
+
+
+SPECIAL = {"MessageReturn": _format_check, "SummaryResult": _summary_result}
 
 
 def _camel(column: str) -> str:
