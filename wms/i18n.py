@@ -100,6 +100,8 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "Must not be blank.": "不能为空白。",
     "Must not contain control characters.": "不能包含控制字符。",
     "Give the second legal unit and its factor together.": "第二法定计量单位与换算系数须同时填写。",
+    "Not a valid list.": "不是有效的列表。",
+    "Give the time zone, e.g. +08:00.": "请给出时区，例如 +08:00。",
     "Not a readable .xlsx workbook.": "不是可读取的 .xlsx 工作簿。",
     "The first row must name the columns (see the template).": "第一行须为列名（见模板）。",
     "The workbook has no product rows.": "工作簿中没有商品行。",

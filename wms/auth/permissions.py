@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "book.read": frozenset({"admin", "supervisor", "customs", "seller"}),
     "book.post": frozenset({"admin", "customs"}),
     "customs.read": frozenset({"admin", "supervisor", "customs", "seller"}),
+    "customs.declare": frozenset({"admin", "customs", "seller"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

@@ -11,7 +11,8 @@ from wms.auth.service import require, seller_scope
 from wms.core.fields import RECORD_ID, Id, Text
 from wms.core.crud import register_list
 from wms.core.listing import Column as C, ListSpec
-from wms.customs import book
+from wms.customs import book, service
+from wms.customs.declare import RECORD_TYPES, read_records
 from wms.customs.models import BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord
 from wms.db import atomic
 from wms.errors import NotFound
@@ -274,6 +275,42 @@ def download_message(record_id):
 register_list(blp, "/customs/records", endpoint="list_records", listing=record_listing, query=record_query,
               schema=CustomsRecordSchema, name="CustomsRecord", permission="customs.read",
               summary="Declared records (orders, payments, waybills, export lists …) and their customs state")
+
+
+class DeclarationSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    kind = fields.String(required=True, validate=validate.OneOf(list(RECORD_TYPES)),
+                         metadata={"description": "order 303, payment 403, waybill 505, arrival 507, departure 509, "
+                                                  "inventory 603, cancel 605, waybill_bill 607, summary 701"})
+    records = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=1000),
+                          metadata={"description": "The records, field names as in the CEB record types "
+                                                   "(order_no, ebc {code,name}, items [...]); times ISO 8601 with zone"})
+    seller_id = Id(load_default=None, allow_none=True)
+
+
+class DeclarationResultSchema(Schema):
+    messages = fields.List(fields.Nested(CustomsMessageSchema))
+    records = fields.List(fields.Nested(CustomsRecordSchema))
+
+
+@blp.route("/customs/declarations", methods=["POST"])
+@require("customs.declare")
+@atomic
+@blp.arguments(DeclarationSchema)
+@blp.response(202, DeclarationResultSchema)
+@blp.doc(summary="Declare records to customs (queued; the worker sends them and applies the receipts)",
+         description="Batches of up to 100 per message. Export lists are matched with their declared order, "
+                     "payment and waybill first (三单对碰): 409 three_document_mismatch names every differing field.")
+def post_declaration(data):
+    scope = seller_scope()
+    seller_id = scope if scope is not None else data["seller_id"]
+    records = read_records(data["kind"], data["records"])
+    messages = service.declare(records, seller_id=seller_id)
+    guids = [r.guid for r in records]
+    rows = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid.in_(guids))).all()
+    return {"messages": messages, "records": rows}
 
 
 def record_with_timeline(record_id: int) -> CustomsRecord:

@@ -1,0 +1,71 @@
+"""Declaring to customs through the API: JSON records checked field by field, 三单对碰, queued messages that
+the worker drives to release; sellers declare and see only their own."""
+from __future__ import annotations
+
+import uuid
+
+from tests.api import helpers as h
+from tests.customs import demo
+from wms.customs import service
+from wms.customs.gateway import SandboxGateway
+
+
+def body(kind, *records):
+    return {"kind": kind, "records": [service.plain(r) for r in records]}
+
+
+def declare(client, headers, kind, *records):
+    return client.post("/api/v1/customs/declarations", headers=headers, json=body(kind, *records))
+
+
+def test_documents_declared_through_the_api_reach_release(client, login):
+    customs = login("customs")
+    n = 71
+    for kind, record in (("order", demo.order(n)), ("payment", demo.payment(n)), ("waybill", demo.waybill(n))):
+        answer = declare(client, customs, kind, record)
+        assert answer.status_code == 202, answer.get_json()
+    answer = declare(client, customs, "inventory", demo.inventory(n))
+    assert answer.status_code == 202, answer.get_json()
+    [record] = answer.get_json()["records"]
+    assert (record["kind"], record["status"], record["order_no"]) == ("inventory", "queued", demo.order_no(n))
+    for _ in range(10):
+        service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0))
+    detail = client.get(f"/api/v1/customs/records/{record['id']}", headers=customs).get_json()
+    assert detail["status"] == "closed" and detail["invt_no"]
+    assert [e["event"] for e in detail["timeline"]][:3] == ["queue", "send", "status_2"]
+    message = client.get(f"/api/v1/customs/messages/{answer.get_json()['messages'][0]['id']}", headers=customs)
+    assert "CEB603Message" in message.get_json()["xml"]
+
+
+def test_mismatching_list_is_refused_with_the_fields(client, login):
+    customs = login("customs")
+    declare(client, customs, "order", demo.order(72))
+    problem = h.problem(declare(client, customs, "inventory", demo.inventory(72)), 409, "three_document_mismatch")
+    fields = [m["field"] for m in problem["lists"][0]["mismatches"]]
+    assert fields == ["document", "document"]
+
+
+def test_bad_fields_are_named_by_path(client, login):
+    record = service.plain(demo.order(73))
+    del record["order_no"]
+    record["goods_value"] = "lots"
+    record["items"][1]["qty"] = "x"
+    record["app_time"] = "2024-05-07T15:30:01"
+    answer = client.post("/api/v1/customs/declarations", headers=login("customs"),
+                         json={"kind": "order", "records": [record]})
+    errors = h.problem(answer, 422)["errors"]
+    assert {"records.0.order_no", "records.0.goods_value", "records.0.items.1.qty", "records.0.app_time"} <= set(errors)
+    too_long = service.plain(demo.order(74, order_no="X" * 61))
+    refused = client.post("/api/v1/customs/declarations", headers=login("customs"),
+                          json={"kind": "order", "records": [too_long]})
+    assert "orderNo" in h.problem(refused, 422)["errors"]
+
+
+def test_sellers_declare_their_own_and_operators_cannot(client, login):
+    own = declare(client, login("anke"), "order", demo.order(75, guid=str(uuid.uuid4()).upper()))
+    assert own.status_code == 202
+    [record] = own.get_json()["records"]
+    assert record["seller_id"] == h.seller_id("SZ-ANKE")
+    assert client.get(f"/api/v1/customs/records/{record['id']}", headers=login("jinyi")).status_code == 404
+    assert client.get(f"/api/v1/customs/records/{record['id']}", headers=login("anke")).status_code == 200
+    assert declare(client, login("op01"), "order", demo.order(76)).status_code == 403
