@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tests.api import helpers as h
 from wms import create_app
-from wms.customs.models import CustomsMessage, CustomsRecord
+from wms.customs.models import CustomsMessage, CustomsRecord, MatchException
 from wms.printing.models import PrinterProfile
 from wms.scanning.models import ScanException
 from wms.auth.models import User
@@ -35,6 +35,7 @@ ARGUMENT_PERMISSIONS = {
     "masterdata.products_filing": ("event", FILING_PERMISSION),
     "masterdata.sellers_filing": ("event", FILING_PERMISSION),
     "scanning.close_exception": ("event", {"resolve": "scans.review", "dismiss": "scans.review"}),
+    "customs.close_match": ("event", {"resolve": "customs.read", "dismiss": "customs.read"}),
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
@@ -119,7 +120,7 @@ def record_id(resource: str) -> int:
         return h.seller_id(OWN)
     if resource == "users":
         return db.session.scalar(sa.select(User.id).where(User.username == "op02"))
-    if resource in ("customs/messages", "customs/records"):
+    if resource in ("customs/messages", "customs/records", "customs/match-exceptions"):
         return _customs_documents()[resource]
     if resource == "scan-exceptions":
         exception = ScanException(user_id=db.session.scalar(sa.select(User.id).where(User.username == "op01")),
@@ -136,9 +137,10 @@ def _customs_documents(seller: str = OWN) -> dict[str, int]:
     message = CustomsMessage(direction="out", message_type="CEB603", status="queued", xml="<x/>",
                              seller_id=h.seller_id(seller))
     record = CustomsRecord(kind="inventory", guid=str(uuid.uuid4()).upper(), seller_id=h.seller_id(seller), payload={})
-    db.session.add_all([message, record])
+    refused = MatchException(seller_id=h.seller_id(seller), order_no="SO-ACCESS", mismatches=[{"field": "document"}])
+    db.session.add_all([message, record, refused])
     db.session.flush()
-    return {"customs/messages": message.id, "customs/records": record.id}
+    return {"customs/messages": message.id, "customs/records": record.id, "customs/match-exceptions": refused.id}
 
 
 def url_of(app, route: Route) -> str:

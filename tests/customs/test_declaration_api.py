@@ -69,3 +69,18 @@ def test_sellers_declare_their_own_and_operators_cannot(client, login):
     assert client.get(f"/api/v1/customs/records/{record['id']}", headers=login("jinyi")).status_code == 404
     assert client.get(f"/api/v1/customs/records/{record['id']}", headers=login("anke")).status_code == 200
     assert declare(client, login("op01"), "order", demo.order(76)).status_code == 403
+
+
+def test_a_refused_list_becomes_an_exception_for_the_seller_and_supervisors(client, login):
+    anke = login("anke")
+    declare(client, anke, "order", demo.order(77))
+    assert declare(client, anke, "inventory", demo.inventory(77)).status_code == 409
+    own = client.get("/api/v1/customs/match-exceptions?state=open", headers=anke).get_json()
+    [item] = [i for i in own["items"] if i["order_no"] == demo.order_no(77)]
+    assert {m["field"] for m in item["mismatches"]} == {"document"} and item["seller_id"] == h.seller_id("SZ-ANKE")
+    assert client.get("/api/v1/customs/match-exceptions", headers=login("jinyi")).get_json()["total"] == 0
+    staff = client.get("/api/v1/customs/match-exceptions", headers=login("supervisor")).get_json()
+    assert item["id"] in [i["id"] for i in staff["items"]]
+    closed = client.post(f"/api/v1/customs/match-exceptions/{item['id']}/resolve", headers=anke,
+                         json={"note": "已补录收款单和运单"})
+    assert closed.status_code == 200 and closed.get_json()["state"] == "resolved"

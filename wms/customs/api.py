@@ -13,9 +13,11 @@ from wms.core.crud import register_list
 from wms.core.listing import Column as C, ListSpec
 from wms.customs import book, service
 from wms.customs.declare import RECORD_TYPES, read_records
-from wms.customs.models import BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord
+from wms.customs.matching import MATCH_EXCEPTION, keep_exceptions
+from wms.customs.models import (BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord,
+                                MatchException)
 from wms.db import atomic
-from wms.errors import NotFound
+from wms.errors import Conflict, NotFound
 from wms.extensions import db
 
 blp = Blueprint("customs", __name__, url_prefix="/api/v1",
@@ -307,7 +309,14 @@ def post_declaration(data):
     scope = seller_scope()
     seller_id = scope if scope is not None else data["seller_id"]
     records = read_records(data["kind"], data["records"])
-    messages = service.declare(records, seller_id=seller_id)
+    try:
+        messages = service.declare(records, seller_id=seller_id)
+    except Conflict as refused:
+        if refused.code == "three_document_mismatch":       # kept for sellers and supervisors to follow up
+            db.session.rollback()
+            keep_exceptions(refused.params["lists"], seller_id)
+            db.session.commit()
+        raise
     guids = [r.guid for r in records]
     rows = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid.in_(guids))).all()
     return {"messages": messages, "records": rows}
@@ -329,3 +338,62 @@ def record_with_timeline(record_id: int) -> CustomsRecord:
 @blp.doc(summary="One declared record with what was declared and its customs timeline")
 def get_record(record_id):
     return record_with_timeline(record_id)
+
+
+# --- three-document match exceptions ----------------------------------------------------------------------
+
+class MatchExceptionSchema(Schema):
+    id = fields.Integer()
+    seller_id = fields.Integer()
+    order_no = fields.String()
+    logistics_no = fields.String()
+    mismatches = fields.Raw()
+    state = fields.String()
+    note = fields.String()
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime()
+
+
+class CloseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    note = Text(load_default="", max_length=500)
+
+
+match_listing = ListSpec(
+    MatchException, search=(MatchException.order_no, MatchException.logistics_no),
+    filters={"state": (Text(), MatchException.state), "seller_id": (Id(), MatchException.seller_id)},
+    sort=("created_at", "order_no"), default_sort="-created_at",
+    columns=[C("created_at", "Time", "时间"), C("order_no", "Order no.", "订单号"), C("logistics_no", "Waybill", "运单号"),
+             C("fields", "Differing fields", "不一致字段"), C("state", "State", "状态"), C("note", "Note", "备注")])
+
+
+def match_query():
+    return _scoped(sa.select(MatchException), MatchException.seller_id)
+
+
+register_list(blp, "/customs/match-exceptions", endpoint="list_match_exceptions", listing=match_listing,
+              query=match_query, schema=MatchExceptionSchema, name="MatchException", permission="customs.read",
+              summary="Export lists refused by the three-document match (三单对碰), with the differing fields")
+
+
+def close_match_exception(record_id: int, event: str, note: str) -> MatchException:
+    from wms.db import utcnow
+    from flask import g
+    item = db.session.scalars(match_query().where(MatchException.id == record_id)).first()
+    if item is None:
+        raise NotFound("record_not_found", entity="match exception", id=record_id)
+    MATCH_EXCEPTION.fire(item, event, note=note)
+    item.note, item.resolved_at, item.resolved_by_id = note, utcnow(), g.user.id
+    return item
+
+
+@blp.route(f"/customs/match-exceptions/{RECORD_ID}/<any(resolve, dismiss):event>", methods=["POST"])
+@require("customs.read")
+@atomic
+@blp.arguments(CloseSchema)
+@blp.response(200, MatchExceptionSchema)
+@blp.doc(summary="Close a three-document exception: resolve (documents corrected) or dismiss")
+def close_match(data, record_id, event):
+    return close_match_exception(record_id, event, data["note"])

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from wms.customs.models import CustomsRecord
+from wms.core.statemachine import StateMachine
+from wms.customs.models import CustomsRecord, MatchException
 from wms.extensions import db
 
 MONEY_TOLERANCE = Decimal("0.01")
@@ -64,6 +65,21 @@ def mismatches(listing: dict, order: dict | None, payment: dict | None, waybill:
         if declared and abs(carried - declared) > declared * WEIGHT_TOLERANCE:
             differ("grossWeight", waybill=carried, list=declared)
     return found
+
+
+MATCH_EXCEPTION = StateMachine("match_exception", {
+    "open": {"resolve": "resolved", "dismiss": "dismissed"},
+    "resolved": {},
+    "dismissed": {},
+}, attr="state")
+
+
+def keep_exceptions(problems: list[dict], seller_id: int | None) -> None:
+    """Store refused lists for sellers and supervisors (the caller commits, outside the refused work)."""
+    for problem in problems:
+        db.session.add(MatchException(seller_id=seller_id, order_no=problem["order_no"][:60],
+                                      logistics_no=(problem.get("logistics_no") or "")[:32],
+                                      mismatches=problem["mismatches"]))
 
 
 def _declared(kind: str, **keys) -> dict | None:

@@ -144,3 +144,24 @@ class CustomsEvent(Base):
     status_after: Mapped[str] = mapped_column(sa.String(20), default="")
     applied: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchException(Base):
+    """An export list refused by the three-document match (三单对碰), kept until someone resolves it."""
+    __tablename__ = "customs_match_exceptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    order_no: Mapped[str] = mapped_column(sa.String(60), index=True)
+    logistics_no: Mapped[str] = mapped_column(sa.String(32), default="")
+    mismatches: Mapped[list] = mapped_column(sa.JSON)
+    state: Mapped[str] = mapped_column(sa.String(20), default="open")
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    __table_args__ = (one_of("state", ("open", "resolved", "dismissed")),)
+
+    @property
+    def fields(self) -> str:
+        """The differing fields, for lists: 'line 1 qty, charge'."""
+        return ", ".join(m.get("field", "") for m in self.mismatches or [])

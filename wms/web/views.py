@@ -32,7 +32,7 @@ from wms.masterdata.service import FILING, RESOURCES, file_event
 from wms.printing.resources import printers
 from wms.customs.api import entry_listing as book_entry_listing, entry_query as book_entry_query, \
     item_listing as book_item_listing, item_query as book_item_query, message_listing as customs_message_listing, \
-    message_query as customs_message_query, record_listing as customs_record_listing, \
+    match_listing, match_query, message_query as customs_message_query, record_listing as customs_record_listing, \
     record_query as customs_record_query
 from wms.scanning.api import listing as scan_listing, query as scan_query
 from wms.scanning.models import SCAN_EXCEPTION, ScanException
@@ -50,6 +50,7 @@ LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "book-entries": ("Book entries", "账册记账", "book.read", book_entry_listing, book_entry_query),
     "customs-records": ("Declarations", "海关申报", "customs.read", customs_record_listing, customs_record_query),
     "customs-messages": ("Message log", "报文日志", "customs.read", customs_message_listing, customs_message_query),
+    "match-exceptions": ("Three-document exceptions", "三单对碰异常", "customs.read", match_listing, match_query),
 }
 ROW_LINKS = {"customs-records", "customs-messages"}
 
@@ -103,7 +104,8 @@ def _nav() -> list[tuple[str, str]]:
         items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("book-items", "book-entries")]
         items.append((f"{prefix}/book-reconciliation", _("Reconciliation", "账实核对")))
     if allowed(user.role, "customs.read"):
-        items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("customs-records", "customs-messages")]
+        items += [(f"{prefix}/{name}", _(*LISTS[name][:2]))
+                  for name in ("customs-records", "customs-messages", "match-exceptions")]
     if allowed(user.role, "scans.review"):
         items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
     if allowed(user.role, "labels.print"):
@@ -222,12 +224,13 @@ def _prefix() -> str:
 
 
 @bp.get("/admin/<any(stock, movements, audit, 'scan-exceptions', 'book-items', 'book-entries', 'customs-records', "
-        "'customs-messages'):name>")
-@bp.get("/oms/<any(stock, movements, audit, 'book-items', 'book-entries', 'customs-records', 'customs-messages'):name>")
+        "'customs-messages', 'match-exceptions'):name>")
+@bp.get("/oms/<any(stock, movements, audit, 'book-items', 'book-entries', 'customs-records', 'customs-messages', "
+        "'match-exceptions'):name>")
 def report(name: str):
     en, zh, permission, listing, query = LISTS[name]
     base = query() if g.get("user") is not None else None
-    actions = _scan_exception_actions if name == "scan-exceptions" else None
+    actions = {"scan-exceptions": _scan_exception_actions, "match-exceptions": _match_exception_actions}.get(name)
     link = (lambda row: f"{_prefix()}/{name}/{row.id}") if name in ROW_LINKS else None
     return _list_page(name, title=_(en, zh), permission=permission, listing=listing, base_query=base,
                       actions=actions, link=link)
@@ -272,6 +275,30 @@ def book_reconciliation():
 def _scan_exception_actions(row: ScanException) -> list[tuple[str, str]]:
     return [(forms.state(event), f"/admin/scan-exceptions/{row.id}/{event}")
             for event in SCAN_EXCEPTION.allowed_events(row.state)]
+
+
+def _match_exception_actions(row) -> list[tuple[str, str]]:
+    from wms.customs.matching import MATCH_EXCEPTION
+    return [(forms.state(event), f"{_prefix()}/match-exceptions/{row.id}/{event}")
+            for event in MATCH_EXCEPTION.allowed_events(row.state)]
+
+
+@bp.post("/admin/match-exceptions/" + RECORD_ID + "/<any(resolve, dismiss):event>")
+@bp.post("/oms/match-exceptions/" + RECORD_ID + "/<any(resolve, dismiss):event>")
+def close_match_exception(record_id: int, event: str):
+    """Sellers and supervisors close a three-document exception once the documents are put right."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "customs.read"):
+        raise Forbidden(role=g.user.role)
+    from wms.customs.api import close_match_exception as close
+    try:
+        with unit_of_work():
+            close(record_id, event, request.form.get("note", "")[:500])
+        flash(_("Closed.", "已处理。"), "ok")
+    except WmsError as exc:
+        flash(message(exc.code, **exc.params), "error")
+    return redirect(request.referrer or f"{_prefix()}/match-exceptions")
 
 
 @bp.post("/admin/scan-exceptions/" + RECORD_ID + "/<any(resolve, dismiss):event>")
