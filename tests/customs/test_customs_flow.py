@@ -172,3 +172,37 @@ def test_summary_result_traces_each_list_line_to_its_declaration_line(dbs, tmp_p
     assert traced and all("S20180508000000001" in info for info in traced)
     assert dbs.scalar(sa.select(sa.func.count()).select_from(CustomsEvent).where(
         CustomsEvent.event == "summary_result", CustomsEvent.record_id == summary.id)) >= 1
+
+
+def test_a_worker_killed_mid_run_loses_nothing(dbs, tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+    service.declare(fresh(2), match=False)
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    service.run_once(gateway)
+    first, second = records(dbs, "inventory")
+    at = datetime.now(timezone.utc)
+    for name, record in (("a.xml", first), ("b.xml", second)):
+        fields = {"guid": record.guid, "agentCode": record.agent_code, "copNo": record.cop_no,
+                  "ebcCode": record.ebc_code, "ebpCode": record.ebp_code, "orderNo": record.order_no}
+        (tmp_path / "in" / name).write_text(_receipt("CEB604", "InventoryReturn", fields, "2", "ok", at),
+                                            encoding="utf-8")
+    real = service._process
+    calls = []
+
+    def dies_on_the_second(item):
+        calls.append(item.name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("worker killed")
+        return real(item)
+
+    monkeypatch.setattr(service, "_process", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        service.run_once(gateway)
+    dbs.rollback()
+    dbs.refresh(first), dbs.refresh(second)
+    assert (first.status, second.status) == ("declared", "sent")            # the first receipt is kept
+    assert [p.name for p in (tmp_path / "in").glob("*.xml")] == ["b.xml"]   # the second waits for the next run
+    monkeypatch.setattr(service, "_process", real)
+    service.run_once(gateway)
+    dbs.refresh(second)
+    assert second.status == "declared"

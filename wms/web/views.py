@@ -100,6 +100,8 @@ def _nav() -> list[tuple[str, str]]:
               and not (user.is_seller and r.name == "users")]
     if allowed(user.role, "audit.read"):
         items.append((f"{prefix}/audit", _(*LISTS["audit"][:2])))
+    if allowed(user.role, "filing.review"):
+        items.append(("/admin/products?filing_status=declared", _("Filing review", "备案审核")))
     if allowed(user.role, "book.read"):
         items += [(f"{prefix}/{name}", _(*LISTS[name][:2])) for name in ("book-items", "book-entries")]
         items.append((f"{prefix}/book-reconciliation", _("Reconciliation", "账实核对")))
