@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import string
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def expand(spec: dict) -> list[dict]:
             in_aisle = [r for r in rows if r["aisle"] == aisle]
             ordered += in_aisle if i % 2 == 0 else sorted(in_aisle, key=lambda r: -ranges[1].index(r["bay"]))
         rows = ordered
-    return [{"code": spec["pattern"].format(**r), **{k: str(v) for k, v in r.items() if k != "n"}} for r in rows]
+    formats = {name: spec_ for _, name, spec_, _ in string.Formatter().parse(spec["pattern"]) if name}
+    # the parts keep the code's own formatting (aisle "01" for A01-…), so filters match what is printed
+    return [{"code": spec["pattern"].format(**r), **{k: format(v, formats.get(k, "")) for k, v in r.items() if k != "n"}}
+            for r in rows]
 
 
 def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:

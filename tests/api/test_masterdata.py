@@ -260,9 +260,9 @@ def test_filters_are_equality_tests(client, admin, dbs):
     assert body["total"] == expected > 0
     assert {(i["seller_id"], i["filing_status"]) for i in body["items"]} == {(anke, "draft")}
     sto = h.zone("STO").id
-    locations = client.get(f"/api/v1/locations?zone_id={sto}&aisle=3&per_page=500", headers=admin).get_json()
+    locations = client.get(f"/api/v1/locations?zone_id={sto}&aisle=03&per_page=500", headers=admin).get_json()
     assert locations["total"] == 200 == len(locations["items"])
-    assert {(i["zone_code"], i["aisle"]) for i in locations["items"]} == {("STO", "3")}
+    assert {(i["zone_code"], i["aisle"]) for i in locations["items"]} == {("STO", "03")}
     h.field_errors(client.get("/api/v1/products?seller_id=abc", headers=admin), "seller_id")
 
 

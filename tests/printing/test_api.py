@@ -170,8 +170,8 @@ def test_aisle_batch_has_one_scannable_label_per_location(client, op, rasterise,
 
 
 def test_storage_aisle_batch_in_every_format(client, op):
-    codes = locations_of("STO", "1")
-    query = f"{LOCATIONS}?zone_id={zone('STO').id}&aisle=1"
+    codes = locations_of("STO", "01")
+    query = f"{LOCATIONS}?zone_id={zone('STO').id}&aisle=01"
     pdf = client.get(query, headers=op)
     assert pdf_pages(pdf.data) == len(codes) == 200
     zpl = client.get(query + "&format=zpl", headers=op).data.decode()
