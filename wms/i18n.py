@@ -50,6 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "商品 {sku} 未完成海关备案（状态：{filing_status}），不能收入保税库存。"),
     "three_document_mismatch": ("Order, payment, waybill and export list do not agree (三单对碰); see lists.",
                                 "订单、收款单、运单与清单不一致（三单对碰），详见 lists。"),
+    "filing_locked": ("{sku} is {filing_status} with customs: revise the filing before changing {fields}.",
+                      "{sku} 的海关备案状态为 {filing_status}：请先变更备案再修改 {fields}。"),
     "same_location": ("Source and destination are the same.", "源库位与目标库位相同。"),
     "internal_error": ("Something went wrong on our side; the error was logged.", "服务器内部错误，已记录。"),
     "label_template_not_found": ("No label template {template}; known: {known}.",

@@ -320,7 +320,7 @@ def test_seller_exports_only_own_rows(client, login, path):
 
 OTHER_RECORD_REQUESTS = [
     ("GET", "/api/v1/products/{id}", None, None),
-    ("PATCH", "/api/v1/products/{id}", None, {"name_zh": "被改掉的名称"}),
+    ("PATCH", "/api/v1/products/{id}", None, {"name_en": "Renamed by someone else"}),
     ("POST", "/api/v1/products/{id}/deactivate", None, None),
     ("POST", "/api/v1/products/{id}/filing/declare", "draft", {"note": ""}),
     ("POST", "/api/v1/products/{id}/filing/revise", "approved", {}),

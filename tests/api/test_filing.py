@@ -214,3 +214,16 @@ def test_new_records_start_as_draft(client, login):
     assert product.status_code == 201 and product.get_json()["filing_status"] == "draft"
     seller = client.post("/api/v1/sellers", json=h.seller_payload(), headers=login("admin"))
     assert seller.status_code == 201 and seller.get_json()["filing_status"] == "draft"
+
+
+def test_filed_data_changes_only_after_a_revision(client, login):
+    from tests.api import helpers as hh
+    product = hh.product("SZ-ANKE", filing_status="approved")
+    anke = login("anke")
+    locked = client.patch(f"/api/v1/products/{product.id}", headers=anke,
+                          json={"hs_code": "8518300000", "declared_price": "0.01", "weight_kg": "0.2"})
+    body = hh.problem(locked, 409, "filing_locked")
+    assert body["fields"] == ["hs_code", "declared_price"] and body["allowed_events"] == ["revise"]
+    assert client.patch(f"/api/v1/products/{product.id}", headers=anke, json={"weight_kg": "0.2"}).status_code == 200
+    assert client.post(f"/api/v1/products/{product.id}/filing/revise", headers=anke, json={}).status_code == 200
+    assert client.patch(f"/api/v1/products/{product.id}", headers=anke, json={"hs_code": "8518300000"}).status_code == 200

@@ -567,7 +567,7 @@ def test_deactivated_reference_is_refused(client, admin):
     h.field_errors(
         client.post("/api/v1/products", json=h.product_payload(currency_id=gbp), headers=admin), "currency_id"
     )
-    product = h.product("SZ-ANKE")
+    product = h.product("SZ-ANKE", filing_status="draft")      # filed data changes only before filing
     h.field_errors(
         client.patch(f"/api/v1/products/{product.id}", json={"currency_id": gbp}, headers=admin),
         "currency_id",
@@ -584,14 +584,14 @@ def reference_changes():
     return {
         "product-currency": (
             "products",
-            h.product("SZ-ANKE").id,
+            h.product("SZ-ANKE", filing_status="draft").id,
             {"currency_id": h.currency_id("GBP")},
             "currency_code",
             "GBP",
         ),
         "product-origin": (
             "products",
-            h.product("SZ-ANKE").id,
+            h.product("SZ-ANKE", filing_status="draft").id,
             {"origin_country_id": h.country_id("JP")},
             "origin_country_code",
             "JP",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
+
 from tests.api import helpers as h
 from tests.customs import demo
 from wms.customs import service
+from wms.customs.ceb import Party
 from wms.customs.gateway import SandboxGateway
 
 
@@ -61,8 +64,15 @@ def test_bad_fields_are_named_by_path(client, login):
     assert "orderNo" in h.problem(refused, 422)["errors"]
 
 
-def test_sellers_declare_their_own_and_operators_cannot(client, login):
-    own = declare(client, login("anke"), "order", demo.order(75, guid=str(uuid.uuid4()).upper()))
+def anke_party(dbs):
+    from wms.masterdata.models import Seller
+    seller = dbs.scalars(sa.select(Seller).where(Seller.code == "SZ-ANKE")).one()
+    return Party(seller.customs_code, seller.name_zh)
+
+
+def test_sellers_declare_their_own_and_operators_cannot(client, login, dbs):
+    h.problem(declare(client, login("anke"), "order", demo.order(75)), 403, "other_seller")   # someone else's name
+    own = declare(client, login("anke"), "order", demo.order(75, ebc=anke_party(dbs)))
     assert own.status_code == 202
     [record] = own.get_json()["records"]
     assert record["seller_id"] == h.seller_id("SZ-ANKE")
@@ -71,10 +81,10 @@ def test_sellers_declare_their_own_and_operators_cannot(client, login):
     assert declare(client, login("op01"), "order", demo.order(76)).status_code == 403
 
 
-def test_a_refused_list_becomes_an_exception_for_the_seller_and_supervisors(client, login):
-    anke = login("anke")
-    declare(client, anke, "order", demo.order(77))
-    assert declare(client, anke, "inventory", demo.inventory(77)).status_code == 409
+def test_a_refused_list_becomes_an_exception_for_the_seller_and_supervisors(client, login, dbs):
+    anke, party = login("anke"), anke_party(dbs)
+    assert declare(client, anke, "order", demo.order(77, ebc=party)).status_code == 202
+    assert declare(client, anke, "inventory", demo.inventory(77, ebc=party, owner=party)).status_code == 409
     own = client.get("/api/v1/customs/match-exceptions?state=open", headers=anke).get_json()
     [item] = [i for i in own["items"] if i["order_no"] == demo.order_no(77)]
     assert {m["field"] for m in item["mismatches"]} == {"document"} and item["seller_id"] == h.seller_id("SZ-ANKE")
@@ -84,3 +94,22 @@ def test_a_refused_list_becomes_an_exception_for_the_seller_and_supervisors(clie
     closed = client.post(f"/api/v1/customs/match-exceptions/{item['id']}/resolve", headers=anke,
                          json={"note": "已补录收款单和运单"})
     assert closed.status_code == 200 and closed.get_json()["state"] == "resolved"
+
+
+def test_matching_uses_only_the_sellers_own_documents(client, login, dbs):
+    customs = login("customs")
+    for kind, record in (("order", demo.order(78)), ("payment", demo.payment(78)), ("waybill", demo.waybill(78))):
+        assert declare(client, customs, kind, record).status_code == 202          # declared without a seller
+    jinyi = client.post("/api/v1/customs/declarations", headers=customs,
+                        json={**body("inventory", demo.inventory(78)), "seller_id": h.seller_id("SZ-JINYI")})
+    assert {m["field"] for m in h.problem(jinyi, 409)["lists"][0]["mismatches"]} == {"document"}
+
+
+def test_reused_guids_and_unknown_sellers_are_4xx(client, login):
+    customs = login("customs")
+    order = demo.order(79)
+    assert declare(client, customs, "order", order).status_code == 202
+    assert h.problem(declare(client, customs, "order", order), 409, "duplicate")["field"] == "guid"
+    unknown = client.post("/api/v1/customs/declarations", headers=customs,
+                          json={**body("order", demo.order(80)), "seller_id": 999999})
+    h.field_errors(unknown, "seller_id")

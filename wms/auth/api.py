@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 from wms.core.fields import Id, Text
 from wms.auth import schemas
 from wms.auth.models import User
-from wms.auth.service import authenticate, hash_password, issue_token, require, revoke_token, seller_scope
+from wms.auth.service import (authenticate, hash_password, issue_token, require, revoke_all_tokens, revoke_token,
+                               seller_scope)
 from wms.core.audit import AuditLog
 from wms.core.crud import Resource, register_api, register_list
 from wms.core.listing import Column as C, ListSpec
@@ -57,6 +58,8 @@ def _user_rules(obj: User, data: dict, creating: bool) -> None:
     data["seller_id"] = seller_id
     if "password" in data:
         data["password_hash"] = hash_password(data.pop("password"))
+        if not creating:                      # a new password ends every session and token of the old one
+            revoke_all_tokens(obj)
 
 
 users = Resource(

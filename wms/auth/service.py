@@ -87,6 +87,11 @@ def revoke_token(raw: str) -> None:
         token.revoked_at = utcnow()
 
 
+def revoke_all_tokens(user: User) -> None:
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

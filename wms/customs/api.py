@@ -17,8 +17,9 @@ from wms.customs.matching import MATCH_EXCEPTION, keep_exceptions
 from wms.customs.models import (BOOK_DOC_TYPES, BookEntry, BookItem, CustomsEvent, CustomsMessage, CustomsRecord,
                                 MatchException)
 from wms.db import atomic
-from wms.errors import Conflict, NotFound
+from wms.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wms.extensions import db
+from wms.masterdata.models import Seller
 
 blp = Blueprint("customs", __name__, url_prefix="/api/v1",
                 description="Customs: account book (账册), message log, declared records and their timelines")
@@ -63,6 +64,7 @@ class PostEntrySchema(Schema):
 
     book_item_id = Id(required=True)
     qty = fields.Decimal(required=True, places=5, as_string=True,
+                         validate=validate.Range(min=-10**12, max=10**12),
                          metadata={"description": "Signed quantity in the declared unit: + into the zone, - out"})
     doc_type = fields.String(required=True, validate=validate.OneOf([t for t in BOOK_DOC_TYPES if t != "opening"]),
                              metadata={"description": "inv 核注清单, sas_stock 出入库单, passport 核放单, adjustment"})
@@ -309,6 +311,10 @@ def post_declaration(data):
     scope = seller_scope()
     seller_id = scope if scope is not None else data["seller_id"]
     records = read_records(data["kind"], data["records"])
+    if scope is not None:
+        _own_documents(scope, data["kind"], records)
+    elif seller_id is not None and db.session.get(Seller, seller_id) is None:
+        raise ValidationFailed({"seller_id": ["Unknown reference."]})
     try:
         messages = service.declare(records, seller_id=seller_id)
     except Conflict as refused:
@@ -320,6 +326,20 @@ def post_declaration(data):
     guids = [r.guid for r in records]
     rows = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid.in_(guids))).all()
     return {"messages": messages, "records": rows}
+
+
+def _own_documents(seller_id: int, kind: str, records) -> None:
+    """A seller declares in its own name (ebc = its customs or credit code) and cancels only its own lists."""
+    seller = db.session.get(Seller, seller_id)
+    own = {seller.customs_code, seller.uscc}
+    for record in records:
+        ebc = getattr(record, "ebc", None)
+        if ebc is not None and ebc.code not in own:
+            raise Forbidden("other_seller")
+        if kind == "cancel" and not db.session.scalar(sa.select(CustomsRecord.id).where(
+                CustomsRecord.kind == "inventory", CustomsRecord.invt_no == record.invt_no,
+                CustomsRecord.seller_id == seller_id)):
+            raise NotFound("record_not_found", entity="export list", id=record.invt_no)
 
 
 def record_with_timeline(record_id: int) -> CustomsRecord:

@@ -82,17 +82,20 @@ def keep_exceptions(problems: list[dict], seller_id: int | None) -> None:
                                       mismatches=problem["mismatches"]))
 
 
-def _declared(kind: str, **keys) -> dict | None:
-    query = sa.select(CustomsRecord.payload).where(CustomsRecord.kind == kind,
+def _declared(kind: str, seller_id: int | None, **keys) -> dict | None:
+    owner = CustomsRecord.seller_id.is_(None) if seller_id is None else CustomsRecord.seller_id == seller_id
+    query = sa.select(CustomsRecord.payload).where(CustomsRecord.kind == kind, owner,
                                                    CustomsRecord.status.not_in(("rejected", "error")),
                                                    *(getattr(CustomsRecord, k) == v for k, v in keys.items()))
     return db.session.scalars(query.order_by(CustomsRecord.id.desc()).limit(1)).first()
 
 
-def check_list(listing: dict) -> list[dict]:
-    """Match an export list (as declared, see ``service.plain``) with its declared order, payment, waybill."""
+def check_list(listing: dict, seller_id: int | None = None) -> list[dict]:
+    """Match an export list (as declared, see ``service.plain``) with the order, payment and waybill the same
+    seller declared."""
     ebc, order_no = _party(listing, "ebc"), listing.get("order_no", "")
-    order = _declared("order", ebc_code=ebc, order_no=order_no)
-    payment = _declared("payment", ebc_code=ebc, order_no=order_no)
-    waybill = _declared("waybill", logistics_code=_party(listing, "logistics"), logistics_no=listing.get("logistics_no", ""))
+    order = _declared("order", seller_id, ebc_code=ebc, order_no=order_no)
+    payment = _declared("payment", seller_id, ebc_code=ebc, order_no=order_no)
+    waybill = _declared("waybill", seller_id, logistics_code=_party(listing, "logistics"),
+                        logistics_no=listing.get("logistics_no", ""))
     return mismatches(listing, order, payment, waybill)

@@ -90,10 +90,14 @@ def declare(records: list[ceb.Record], *, seller_id: int | None = None, match: b
     if not records:
         raise ValidationFailed({"records": ["Missing data for required field."]})
     kind, message_type = KINDS[type(records[0])]
+    taken = db.session.scalars(sa.select(CustomsRecord.guid).where(
+        CustomsRecord.guid.in_([r.guid.upper() for r in records]))).all()
+    if taken:
+        raise Conflict("duplicate", field="guid", value=", ".join(taken))
     if kind == "inventory" and match:
         from wms.customs.matching import check_list
         problems = [{"order_no": r.order_no, "logistics_no": r.logistics_no, "mismatches": found}
-                    for r in records if (found := check_list(plain(r)))]
+                    for r in records if (found := check_list(plain(r), seller_id))]
         if problems:
             raise Conflict("three_document_mismatch", lists=problems)
     messages = []
@@ -174,15 +178,36 @@ def process_incoming(gateway: Gateway, limit: int = 100) -> int:
     """Read arrived receipts, store each in the message log, apply it to its record; one commit per file."""
     handled = 0
     for item in gateway.fetch(limit):
-        ok = _process(item)
-        db.session.commit()
+        try:
+            ok = _process(item)
+            db.session.commit()
+        except Exception as exc:  # one bad file must not hold up the ones behind it
+            db.session.rollback()
+            log.exception("customs receipt %s could not be processed", item.name)
+            _keep_failed(item, exc)
+            ok = False
         gateway.done(item, ok)
         handled += 1
     return handled
 
 
-def _process(item: Incoming) -> bool:
+def _keep_failed(item: Incoming, exc: Exception) -> None:
+    """Log a receipt that could not be processed, with the error, so nobody loses sight of it."""
     message = db.session.get(CustomsMessage, item.message_id) if item.message_id else None
+    if message is None:
+        message = CustomsMessage(direction="in", message_type="", xml=_text(item.data), file_name=item.name[:200])
+        db.session.add(message)
+    message.status, message.last_error, message.processed_at = "error", f"{type(exc).__name__}: {exc}"[:1000], utcnow()
+    db.session.commit()
+
+
+def _process(item: Incoming) -> bool:
+    message = None
+    if item.message_id:                 # a stored receipt (sandbox): claim it, or leave it to the worker that did
+        message = db.session.scalars(sa.select(CustomsMessage).where(CustomsMessage.id == item.message_id)
+                                     .with_for_update(skip_locked=True)).first()
+        if message is None or message.status != "scheduled":
+            return True
     if message is None:
         message = CustomsMessage(direction="in", message_type="", status="received", xml=_text(item.data),
                                  file_name=item.name[:200])
@@ -211,7 +236,7 @@ def _process(item: Incoming) -> bool:
         for key in ISSUED:
             value = receipt.keys.get(_camel(key))
             if value and not getattr(record, key):
-                setattr(record, key, value[:20])
+                setattr(record, key, value[:CustomsRecord.__table__.c[key].type.length])
         if receipt.return_status is not None:
             _move(record, receipt_event(receipt.return_status), message=message, receipt=receipt)
         matched += 1
@@ -260,17 +285,32 @@ def _camel(column: str) -> str:
     return next(k for k, v in RECEIPT_COLUMNS.items() if v == column)
 
 
+IN_FLIGHT = ("queued", "sent", "stored", "declared", "forwarded", "entered", "review", "concluded", "inspection",
+             "released")
+
+
 def _match(receipt) -> CustomsRecord | None:
+    """The record a receipt answers: by the guid it echoes, else by its business keys when exactly one record
+    still in flight has them (never a guess between two sellers' records). The row is locked for the update."""
     kind, key_sets = MATCH.get(receipt.entity, (None, []))
+    locked = sa.select(CustomsRecord).with_for_update()
+    if receipt.guid:
+        found = db.session.scalars(locked.where(CustomsRecord.guid == receipt.guid.upper(),
+                                                CustomsRecord.kind == kind)).first()
+        if found is not None:
+            return found
     for columns in key_sets:
         values = {c: receipt.keys.get(_camel(c)) for c in columns}
         if not all(values.values()):
             continue
-        query = sa.select(CustomsRecord).where(CustomsRecord.kind == kind,
-                                               *(getattr(CustomsRecord, c) == v for c, v in values.items()))
-        found = db.session.scalars(query.order_by(CustomsRecord.id.desc()).limit(1)).first()
-        if found is not None:
-            return found
+        candidates = db.session.scalars(locked.where(
+            CustomsRecord.kind == kind, CustomsRecord.status.in_(IN_FLIGHT),
+            *(getattr(CustomsRecord, c) == v for c, v in values.items())).limit(2)).all()
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            log.warning("customs receipt %s fits several records %s: left unmatched", receipt.guid, values)
+            return None
     return None
 
 

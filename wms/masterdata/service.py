@@ -56,7 +56,23 @@ def _zone_code(obj: Zone, data: dict, creating: bool) -> None:
         raise ValidationFailed({"code": ["Already used."]})
 
 
+FILED_FIELDS = ("name_zh", "hs_code", "declaration_elements", "origin_country_id", "unit", "legal_unit1",
+                "legal_factor1", "legal_unit2", "legal_factor2", "book_item_no", "declared_price", "currency_id")
+
+
+def _product_filed_fields(obj: Product, data: dict) -> None:
+    """What customs holds on file changes only through the filing: revise (back to draft) first."""
+    if obj.filing_status not in ("declared", "approved"):
+        return
+    changed = [f for f in FILED_FIELDS if f in data and data[f] != getattr(obj, f)]
+    if changed:
+        raise Conflict("filing_locked", sku=obj.sku, filing_status=obj.filing_status, fields=changed,
+                       current_state=obj.filing_status, allowed_events=FILING.allowed_events(obj.filing_status))
+
+
 def _product_sku(obj: Product, data: dict, creating: bool) -> None:
+    if not creating:
+        _product_filed_fields(obj, data)
     seller_id = data.get("seller_id", obj.seller_id)
     sku = data.get("sku", obj.sku)
     clash = db.session.scalar(sa.select(Product.id).where(Product.seller_id == seller_id, Product.sku == sku,

@@ -101,6 +101,8 @@ def build(tpl: Template, items: list[dict], *, field: str = "items") -> list[Lab
 def choose_output(tpl: Template, fmt: str | None, printer_code: str | None, dpi: int | None) -> Output:
     printer = _printer(printer_code) if printer_code else None
     fmt = fmt or (printer.language if printer else "pdf")
+    if fmt not in FORMATS:
+        raise ValidationFailed({"format": [f"Must be one of: {', '.join(FORMATS)}."]})
     if printer is None:
         return Output(fmt, dpi or 203, None)
     if fmt not in ("pdf", printer.language):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
@@ -22,7 +22,7 @@ blp = Blueprint("scanning", __name__, url_prefix="/api/v1",
 listing = ListSpec(
     ScanException, search=(ScanException.path, ScanException.device, ScanException.idempotency_key),
     filters={"state": (Text(), ScanException.state), "user_id": (Id(), ScanException.user_id),
-             "status_code": (fields.Integer(), ScanException.status_code)},
+             "status_code": (fields.Integer(validate=validate.Range(min=100, max=599)), ScanException.status_code)},
     sort=("created_at", "scanned_at", "state"), default_sort="-created_at",
     columns=[C("created_at", "Received", "接收时间"), C("scanned_at", "Scanned", "扫描时间"),
              C("user.username", "Operator", "作业员"), C("device", "Device", "设备"), C("path", "Scan", "操作"),

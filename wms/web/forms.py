@@ -163,7 +163,9 @@ def from_form(form, items: list[Widget], schema: Schema) -> dict:
             inner = list(schema.fields[w.name].inner.schema.fields)
             data[w.name] = [dict(zip(inner, line.split())) for line in raw.splitlines() if line.strip()]
         elif raw.strip() == "":
-            if w.kind in ("select", "number", "date", "password") and not w.required:
+            if w.kind in ("select", "number", "date") and not w.required:
+                continue
+            if w.kind == "password" and (not w.required or schema.partial):   # blank: keep the password
                 continue
             default = schema.fields[w.name].load_default
             if isinstance(default, str) and default:      # e.g. a unit code: blank means the default

@@ -85,7 +85,10 @@ def _when(value) -> str:
 
 @bp.before_request
 def _csrf():
-    if request.method == "POST" and request.form.get("csrf_token") != session.get("csrf"):
+    if request.method != "POST":
+        return
+    sent, kept = request.form.get("csrf_token") or "", session.get("csrf") or ""
+    if not sent or not kept or not secrets.compare_digest(sent, kept):
         raise Forbidden("csrf_failed")
 
 
@@ -132,11 +135,20 @@ def login():
                 user = authenticate(request.form.get("username", "").strip(), request.form.get("password", ""))
             session.clear()
             session.update(user_id=user.id, auth_stamp=user.password_hash[-12:])
-            target = request.args.get("next") or "/"
-            return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+            return redirect(_local_target(request.args.get("next")))
         except (Unauthorized, WmsError) as exc:
             error = message(exc.code, **exc.params)
     return render_template("login.html", error=error), 401 if error else 200
+
+
+def _local_target(target: str | None) -> str:
+    """Only a path on this site: no scheme, no host, no control characters (browsers drop them)."""
+    from urllib.parse import urlsplit
+    cleaned = "".join(ch for ch in (target or "") if ch.isprintable() and not ch.isspace())
+    parts = urlsplit(cleaned)
+    if not cleaned.startswith("/") or cleaned.startswith(("//", "/\\")) or parts.scheme or parts.netloc:
+        return "/"
+    return cleaned
 
 
 @bp.post("/logout")
