@@ -315,3 +315,15 @@ def test_cli_created_user_is_audited_with_its_id(runner, dbs):
     user = _user(dbs, "night.shift")
     (entry,) = h.audit_rows("users", user.id)
     assert entry.after["id"] == user.id and entry.after["active"] is True
+
+
+def test_a_new_password_ends_the_old_tokens(client, login):
+    import sqlalchemy as _sa
+    from wms.auth.models import User
+    from wms.extensions import db as _db
+    op = login("op02")
+    assert client.get("/api/v1/auth/me", headers=op).status_code == 200
+    user_id = _db.session.scalar(_sa.select(User.id).where(User.username == "op02"))
+    changed = client.patch(f"/api/v1/users/{user_id}", headers=login("admin"), json={"password": "a-new-long-password"})
+    assert changed.status_code == 200
+    assert client.get("/api/v1/auth/me", headers=op).status_code == 401

@@ -206,3 +206,47 @@ def test_a_worker_killed_mid_run_loses_nothing(dbs, tmp_path, monkeypatch):
     service.run_once(gateway)
     dbs.refresh(second)
     assert second.status == "declared"
+
+
+def test_receipts_follow_the_records_guid_not_a_look_alike(dbs, tmp_path):
+    from datetime import datetime, timezone
+    service.declare([demo.order(95)], seller_id=h_seller("SZ-ANKE"))
+    service.declare([demo.order(95, guid=str(uuid.uuid4()).upper())], seller_id=h_seller("SZ-JINYI"))
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    service.run_once(gateway)
+    anke, jinyi = records(dbs, "order")
+    fields = {"guid": anke.guid, "ebpCode": anke.ebp_code, "ebcCode": anke.ebc_code, "orderNo": anke.order_no}
+    (tmp_path / "in" / "304.xml").write_text(
+        _receipt("CEB304", "OrderReturn", fields, "2", "ok", datetime.now(timezone.utc)), encoding="utf-8")
+    (tmp_path / "in" / "304-nokey.xml").write_text(
+        _receipt("CEB304", "OrderReturn", {**fields, "guid": str(uuid.uuid4()).upper()}, "120", "x",
+                 datetime.now(timezone.utc)), encoding="utf-8")
+    service.run_once(gateway)
+    dbs.refresh(anke), dbs.refresh(jinyi)
+    assert (anke.status, jinyi.status) == ("declared", "sent")      # the look-alike fits two records: unmatched
+    statuses = dict(dbs.execute(sa.select(CustomsMessage.file_name, CustomsMessage.status)
+                                .where(CustomsMessage.direction == "in")).all())
+    assert statuses["304-nokey.xml"] == "unmatched"
+
+
+def test_a_receipt_that_breaks_processing_is_set_aside(dbs, tmp_path, monkeypatch):
+    gateway = FolderGateway(tmp_path / "out", tmp_path / "in", "DXPENT0000534901")
+    (tmp_path / "in" / "a.xml").write_bytes(b"<x/>")
+    (tmp_path / "in" / "b.xml").write_bytes(b"<y/>")
+    real = service._process
+
+    def breaks_on_a(item):
+        if item.name == "a.xml":
+            raise RuntimeError("database said no")
+        return real(item)
+
+    monkeypatch.setattr(service, "_process", breaks_on_a)
+    assert service.run_once(gateway)["receipts"] == 2
+    assert sorted(p.name for p in (tmp_path / "in" / "error").iterdir()) == ["a.xml", "b.xml"]
+    failed = dbs.scalars(sa.select(CustomsMessage).where(CustomsMessage.file_name == "a.xml")).one()
+    assert failed.status == "error" and "database said no" in failed.last_error
+
+
+def h_seller(code):
+    from tests.api import helpers
+    return helpers.seller_id(code)

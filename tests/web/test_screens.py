@@ -168,3 +168,20 @@ def test_customs_screens_show_records_timelines_messages_and_reconciliation(clie
     assert "账册各料号余量与保税实物库存一致" in client.get("/admin/book-reconciliation", headers=HTML).get_data(as_text=True)
     sign_in("op01", "op01-demo")
     assert client.get("/admin/customs-messages", headers=HTML).status_code == 403
+
+
+def test_forms_without_a_token_are_refused_even_before_one_was_issued(client):
+    response = client.post("/login", data={"username": "admin", "password": "admin-demo"}, headers=HTML)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/%09/evil.example/x", "/\t/evil.example", "https://evil.example",
+                                    "/\\evil.example"])
+def test_sign_in_only_redirects_within_the_site(client, target):
+    token = csrf(client.get("/login"))
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "admin", "password": "admin-demo", "csrf_token": token})
+    from urllib.parse import urlsplit
+    location = response.location
+    assert response.status_code == 302 and location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert urlsplit(location).netloc == "" and "\t" not in location
