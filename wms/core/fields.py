@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from wms.masterdata.rules import fold_width, normalize_code
 
@@ -48,6 +48,15 @@ RECORD_ID = f"<int(min=1, max={MAX_ID}):record_id>"     # URL part of a record's
 def Id(**kwargs) -> fields.Integer:
     """A record id: a positive 32-bit integer, so out-of-range input is a 422, never a database error."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class NoteSchema(Schema):
+    """The body of a close/resolve action: an optional note for the record."""
+
+    class Meta:
+        unknown = RAISE
+
+    note = Text(load_default="", max_length=500)
 
 
 def positive_decimal(places: int = 3, **kwargs) -> fields.Decimal:

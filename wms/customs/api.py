@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
-from wms.core.fields import RECORD_ID, Id, Text
+from wms.core.fields import RECORD_ID, Id, NoteSchema, Text
 from wms.core.crud import register_list
 from wms.core.listing import Column as C, ListSpec
 from wms.customs import book, service
@@ -374,13 +374,6 @@ class MatchExceptionSchema(Schema):
     resolved_at = fields.DateTime()
 
 
-class CloseSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    note = Text(load_default="", max_length=500)
-
-
 match_listing = ListSpec(
     MatchException, search=(MatchException.order_no, MatchException.logistics_no),
     filters={"state": (Text(), MatchException.state), "seller_id": (Id(), MatchException.seller_id)},
@@ -412,7 +405,7 @@ def close_match_exception(record_id: int, event: str, note: str) -> MatchExcepti
 @blp.route(f"/customs/match-exceptions/{RECORD_ID}/<any(resolve, dismiss):event>", methods=["POST"])
 @require("customs.read")
 @atomic
-@blp.arguments(CloseSchema)
+@blp.arguments(NoteSchema)
 @blp.response(200, MatchExceptionSchema)
 @blp.doc(summary="Close a three-document exception: resolve (documents corrected) or dismiss")
 def close_match(data, record_id, event):

@@ -1,9 +1,9 @@
 """Label templates: YAML files in ``label_templates/``, loaded and checked when this module is imported.
 
 A template names its stock size, the data fields it needs (``required``) and may use (``optional``) and its
-elements; text and barcode data hold ``{field}`` placeholders. Loading fails (the application does not
-start) on an unknown element type or key, a wrong value type, an undeclared placeholder, an element
-outside the label or a diagonal line. ``Template.fill`` turns data into a ``Label`` or raises
+elements; text and barcode data hold ``{field}`` references to the label data. Loading fails (the application
+does not start) on an unknown element type or key, a wrong value type, a reference to an undeclared field, an
+element outside the label or a diagonal line. ``Template.fill`` turns data into a ``Label`` or raises
 ``LabelDataError`` with messages per field.
 """
 from __future__ import annotations
@@ -71,12 +71,12 @@ class Template:
         for element in self.elements:
             if element.when and not values[element.when]:
                 continue
-            if any(name in errors for name in _placeholders(_template_text(element))):
+            if any(name in errors for name in _field_names(_template_text(element))):
                 continue                                    # its field is already refused
             try:
                 filled = _fill(element, values)
             except barcodes.SymbolError as exc:
-                for name in _placeholders(_template_text(element)) or ["data"]:
+                for name in _field_names(_template_text(element)) or ["data"]:
                     errors.setdefault(name, []).append(str(exc))
                 continue
             if filled is not None:
@@ -122,7 +122,7 @@ def _template_text(element: Element) -> str:
     return "".join(getattr(element, key) for key in keys)
 
 
-def _placeholders(text: str) -> list[str]:
+def _field_names(text: str) -> list[str]:
     return [name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
 
 
@@ -209,7 +209,7 @@ def _element(item, where: str, width: float, height: float, declared: set[str]) 
     cls, fixed = ELEMENT_TYPES[kind]
     values = {k: v for k, v in item.items() if k != "type"}
     element = _build(cls, values, fixed, f"{where} ({kind})")
-    _check_placeholders(element, where, declared)
+    _check_field_references(element, where, declared)
     _check_geometry(element, where, width, height)
     return element
 
@@ -241,10 +241,10 @@ def _check_type(name: str, value, annotation: str, where: str) -> None:
         raise TemplateError(f"{where}: {name} must be {expected}")
 
 
-def _check_placeholders(element: Element, where: str, declared: set[str]) -> None:
+def _check_field_references(element: Element, where: str, declared: set[str]) -> None:
     text = _template_text(element)
     try:
-        names = _placeholders(text)
+        names = _field_names(text)
     except ValueError as exc:
         raise TemplateError(f"{where}: {exc} in {text!r}") from None
     for name in names + ([element.when] if element.when else []):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
-from wms.core.fields import RECORD_ID, Id, Text
+from wms.core.fields import RECORD_ID, Id, NoteSchema, Text
 from wms.core.crud import register_list
 from wms.core.listing import Column as C, ListSpec
 from wms.db import atomic, utcnow
@@ -48,13 +48,6 @@ class ScanExceptionSchema(Schema):
     resolved_at = fields.DateTime()
 
 
-class ResolveSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    note = Text(load_default="", max_length=500)
-
-
 def query():
     q = sa.select(ScanException).options(joinedload(ScanException.user))
     scope = seller_scope()
@@ -70,14 +63,19 @@ register_list(blp, "/scan-exceptions", endpoint="list_exceptions", listing=listi
 @blp.route(f"/scan-exceptions/{RECORD_ID}/<any(resolve, dismiss):event>", methods=["POST"])
 @require("scans.review")
 @atomic
-@blp.arguments(ResolveSchema)
+@blp.arguments(NoteSchema)
 @blp.response(200, ScanExceptionSchema)
 @blp.doc(summary="Close a scan exception: resolve (handled, with a note) or dismiss")
 def close_exception(data, record_id, event):
+    return close_scan_exception(record_id, event, data["note"])
+
+
+def close_scan_exception(record_id: int, event: str, note: str) -> ScanException:
+    """Resolve or dismiss a refused scan, with who, when and the supervisor's note (callers commit)."""
     item = db.session.scalars(query().where(ScanException.id == record_id)).first()
     if item is None:
         raise NotFound("record_not_found", entity="scan exception", id=record_id)
-    SCAN_EXCEPTION.fire(item, event, note=data["note"])
-    item.resolution_note = data["note"]
+    SCAN_EXCEPTION.fire(item, event, note=note)
+    item.resolution_note = note
     item.resolved_by_id, item.resolved_at = g.user.id, utcnow()
     return item

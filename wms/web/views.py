@@ -322,13 +322,10 @@ def close_scan_exception(record_id: int, event: str):
         return r
     if not allowed(g.user.role, "scans.review"):
         raise Forbidden(role=g.user.role)
-    from wms.db import utcnow
-    item = db.session.scalars(scan_query().where(ScanException.id == record_id)).first() or abort(404)
+    from wms.scanning.api import close_scan_exception
     try:
         with unit_of_work():
-            SCAN_EXCEPTION.fire(item, event, note=request.form.get("note", "")[:500])
-            item.resolution_note = request.form.get("note", "")[:500]
-            item.resolved_by_id, item.resolved_at = g.user.id, utcnow()
+            close_scan_exception(record_id, event, request.form.get("note", "")[:500])
         flash(_("Closed.", "已处理。"), "ok")
     except WmsError as exc:
         flash(message(exc.code, **exc.params), "error")
