@@ -33,7 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     from wms.printing.api import blp as printing_api
     from wms.scanning.api import blp as scanning_api
     from wms.customs.api import blp as customs_api
-    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api, customs_api):
+    from wms.inbound.api import blp as inbound_api
+    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api, customs_api, inbound_api):
         api.register_blueprint(blueprint)
 
     from wms.web import views as web_views

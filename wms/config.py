@@ -41,8 +41,10 @@ class Config:
     CUSTOMS_DXP_ID = "DXPENT0000534901"      # our data-exchange user id
     CUSTOMS_COP_CODE = "4403960WMS"          # transmitting company (BaseTransfer copCode)
     CUSTOMS_COP_NAME = "深圳前海保税仓储服务有限公司"
+    CUSTOMS_COP_SCC = ""                     # the transmitting company's USCC (empty: the seller's)
     CUSTOMS_AREA = "5349"                    # customs office (关区) of the zone
     CUSTOMS_WORKER_INTERVAL = 2              # seconds between worker rounds
+    INBOUND_AUTO_DECLARE = False             # WMS_INBOUND_AUTO_DECLARE: declare temp storage when receiving ends
 
     API_TITLE = "Bonded WMS"
     API_VERSION = "v1"
@@ -71,6 +73,9 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_prefixed_env("WMS", loads=lambda v: v)
     if overrides:
         app.config.update(overrides)
+    for flag in ("INBOUND_AUTO_DECLARE",):            # switches given as text in the environment
+        if isinstance(app.config.get(flag), str):
+            app.config[flag] = app.config[flag].strip().lower() in ("1", "true", "yes", "on")
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

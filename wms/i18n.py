@@ -201,3 +201,11 @@ def translate_errors(errors):
     if isinstance(errors, str):
         return field_message(errors)
     return errors
+
+
+def _merge_domain_messages() -> None:
+    from wms.inbound.messages import MESSAGES as inbound
+    MESSAGES.update({code: text for code, text in inbound.items() if code not in MESSAGES})
+
+
+_merge_domain_messages()

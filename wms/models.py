@@ -9,3 +9,7 @@ from wms.inventory.models import Movement, MovementLine, StockBalance  # noqa: F
 from wms.masterdata.models import (Carrier, Channel, Country, Currency, ExchangeRate, Location,  # noqa: F401
                                    PackagingMaterial, Product, ProductBarcode, Seller, Warehouse, Zone)
 from wms.printing.models import PrinterProfile  # noqa: F401
+from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord, MatchException  # noqa: F401
+from wms.inbound.models import (Asn, AsnCarton, AsnLine, AsnParcel, Disposal, DisposalLine,  # noqa: F401
+                                FixedLocation, GatePass, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
+                                TempDeclaration, TempDeclarationLine)

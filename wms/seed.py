@@ -150,6 +150,7 @@ def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:
     counts["account-book lines"] = len(items)
     if stock:
         counts["stock movements"] = _opening_stock(products, zones, items)
+        counts["inbound forecasts"] = _inbound_demo(products)
     return counts
 
 
@@ -181,7 +182,83 @@ def _opening_stock(products: list[Product], zones: dict[str, Zone], book_items: 
         inventory.receive(product, locations["qc"][i], rng.randint(5, 30), status="qc_pending",
                           lpn=f"LPN{903000 + i:06d}", doc_type="opening_balance", doc_ref="DEMO-OPEN")
         movements += 1
+    for product in approved[:155]:
+        product.first_received_at = product.created_at
     from wms.customs.book import physical_bonded_stock, post
     for product_id, units in physical_bonded_stock().items():
         post(book_items[product_id], units, doc_type="opening", doc_no="DEMO-OPEN")
     return movements
+
+
+def _inbound_demo(products: list[Product]) -> int:
+    """Forecasts of the first two sellers in every inbound state, driven through the inbound services and a
+    sandbox customs gateway that answers at once: submitted; arrived; received and declared with one line
+    spot-checked (海关抽查), goods released into QC and putaway; a draft; and a parcel forecast."""
+    from wms.customs.gateway import SandboxGateway
+    from wms.customs.service import run_once
+    from wms.inbound import asn as asns, declarations, receiving
+    from wms.inbound import disposal
+    from wms.inventory.models import StockBalance
+    from wms.inbound.models import FixedLocation, PutawayRule, QcRule, TempDeclaration
+    sellers = sorted({p.seller_id for p in products})[:2]
+    warehouse_id = db.session.scalar(sa.select(Warehouse.id))
+    storage = db.session.scalar(sa.select(Zone.id).where(Zone.kind == "storage"))
+    db.session.add_all([PutawayRule(warehouse_id=warehouse_id, sequence=10, strategy="fixed", zone_id=storage),
+                        PutawayRule(warehouse_id=warehouse_id, sequence=20, strategy="consolidate", zone_id=storage),
+                        PutawayRule(warehouse_id=warehouse_id, sequence=30, strategy="empty", zone_id=storage)])
+    gateway = SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0)
+    count = 0
+    for n, seller_id in enumerate(sellers):
+        own = [p for p in products if p.seller_id == seller_id and p.filing_status == "approved"]
+        fresh = own[-4:]
+        db.session.add(QcRule(warehouse_id=warehouse_id, seller_id=seller_id, product_id=fresh[0].id,
+                              sample_percent=10, min_sample=2, note="入库抽检 10% sampled"))
+
+        def lines(chosen, qty=24):
+            return [{"product_id": p.id, "expected_qty": qty, "cartons": 2} for p in chosen]
+
+        submitted = asns.create({"seller_id": seller_id, "reference": f"PO-DEMO-{n}01", "lines": lines(own[:2]),
+                                 "vehicle_no": "粤B·D1234"})
+        asns.fire(submitted, "submit")
+        db.session.flush()
+        arrived = asns.create({"seller_id": seller_id, "reference": f"PO-DEMO-{n}02", "lines": lines(own[2:4])})
+        asns.fire(arrived, "submit")
+        asns.gate_in({"vehicle_no": f"粤B·{n}8866", "asns": [{"asn": arrived.number, "cartons": 4}]})
+        received = asns.create({"seller_id": seller_id, "reference": f"PO-DEMO-{n}03", "lines": lines(fresh[:3], 20)})
+        asns.fire(received, "submit")
+        asns.gate_in({"vehicle_no": f"粤B·{n}9977", "asns": [{"asn": received.number}]})
+        receiving.open_asn(received.number)
+        for i, product in enumerate(fresh[:3]):
+            receiving.receive(received.id, {"product_id": product.id, "qty": 18 if i == 0 else 20})
+        receiving.receive(received.id, {"product_id": fresh[0].id, "qty": 2, "condition": "damaged",
+                                        "reason": "外箱破损 carton crushed"})
+        receiving.finish(received)
+        declaration = db.session.scalars(sa.select(TempDeclaration).where(TempDeclaration.asn_id == received.id)).one()
+        declarations.select_spot_check(declaration, [declaration.lines[1].id], "海关布控抽查")
+        declarations.declare(declaration)
+        asns.create({"seller_id": seller_id, "reference": f"PO-DEMO-{n}04", "lines": lines(own[4:6], 60)})
+        parcel = asns.create({"seller_id": seller_id, "reference": f"PCL-DEMO-{n}05", "mode": "parcel",
+                              "parcels": [{"waybill_no": f"SF{n}{7000000000 + k}", "order_no": f"SO-DEMO-{n}{k:03d}"}
+                                          for k in range(6)]})
+        asns.fire(parcel, "submit")
+        count += 5
+    db.session.flush()
+    for _ in range(4):                       # the sandbox answers: declared, approved, posted
+        run_once(gateway)
+    for seller_id in sellers:                # damaged units found at receiving, waiting to be destroyed
+        damaged = db.session.scalars(sa.select(StockBalance).where(StockBalance.seller_id == seller_id,
+                                                                   StockBalance.status == "defective",
+                                                                   StockBalance.qty > 0)).first()
+        if damaged is not None:
+            disposal.create({"seller_id": seller_id, "kind": "destroy", "reason": "外箱破损 damaged in transit",
+                             "lines": [{"product_id": damaged.product_id, "location": damaged.location.code,
+                                        "lpn": damaged.lpn, "lot": damaged.lot, "qty": damaged.qty}]})
+        first = next(p for p in products if p.seller_id == seller_id and p.filing_status == "approved")
+        face = db.session.scalars(sa.select(Location).where(Location.zone_id == storage,
+                                                            ~Location.id.in_(sa.select(StockBalance.location_id)),
+                                                            ~Location.id.in_(sa.select(FixedLocation.location_id)))
+                                  .order_by(Location.pick_sequence.desc())).first()
+        db.session.add(FixedLocation(product_id=first.id, location_id=face.id))
+        db.session.flush()
+    db.session.flush()
+    return count

@@ -25,6 +25,9 @@ from wms.auth.permissions import PERMISSIONS
 from wms.core.audit import AuditLog
 from wms.extensions import db
 from wms.inventory.models import StockBalance
+from wms.inbound.api import ASN_EVENTS
+from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
+                                TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
@@ -36,11 +39,16 @@ ARGUMENT_PERMISSIONS = {
     "masterdata.sellers_filing": ("event", FILING_PERMISSION),
     "scanning.close_exception": ("event", {"resolve": "scans.review", "dismiss": "scans.review"}),
     "customs.close_match": ("event", {"resolve": "customs.read", "dismiss": "customs.read"}),
+    "inbound.asn_event": ("event", ASN_EVENTS),
+    "inbound.disposal_event": ("event", {e: "disposal.approve" for e in ("approve", "complete", "cancel")}),
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
-DOWNLOADS = {"/api/v1/products/import-template"}     # files with no seller data in them
-MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile}
+DOWNLOADS = {"/api/v1/products/import-template", "/api/v1/asns/lines-template"}     # files with no seller data in them
+MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile} | {
+    "asns": Asn, "temp-declarations": TempDeclaration, "temp-declaration-lines": TempDeclarationLine,
+    "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
+    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 
@@ -129,7 +137,15 @@ def record_id(resource: str) -> int:
         db.session.flush()
         return exception.id
     assert resource in MODELS, f"no representative record for /{resource}: add one to record_id()"
-    return db.session.scalar(sa.select(sa.func.min(MODELS[resource].id)))
+    model = MODELS[resource]
+    if hasattr(model, "seller_id"):          # the own seller's, where records belong to sellers
+        own = db.session.scalar(sa.select(sa.func.min(model.id)).where(model.seller_id == h.seller_id(OWN)))
+        if own is not None:
+            return own
+    if model is TempDeclarationLine:
+        return db.session.scalar(sa.select(sa.func.min(TempDeclarationLine.id)).join(TempDeclaration).where(
+            TempDeclaration.seller_id == h.seller_id(OWN)))
+    return db.session.scalar(sa.select(sa.func.min(model.id)))
 
 
 def _customs_documents(seller: str = OWN) -> dict[str, int]:
@@ -151,6 +167,9 @@ def url_of(app, route: Route) -> str:
             values[arg] = record_id(route.resource)
         elif arg == "code":
             values[arg] = h.barcode_of(h.product(OWN).id)
+        elif arg == "lpn":
+            values[arg] = db.session.scalar(sa.select(Receipt.lpn).where(Receipt.seller_id == h.seller_id(OWN))
+                                            .order_by(Receipt.id))
         else:
             raise AssertionError(f"{route}: no test value for <{arg}>")
     return app.url_map.bind("localhost").build(route.endpoint, values, method=route.method)

@@ -44,7 +44,8 @@ def test_sandbox_releases_export_lists_and_inspects_some(dbs, export_schema):
     inspected = dbs.scalars(sa.select(CustomsEvent.record_id).where(CustomsEvent.event == "status_500")).all()
     assert 0 < len(set(inspected)) < 8
     assert all(r.invt_no and r.pre_no for r in records(dbs, "inventory"))
-    for message in dbs.scalars(sa.select(CustomsMessage).where(CustomsMessage.direction == "in")):
+    for message in dbs.scalars(sa.select(CustomsMessage).where(CustomsMessage.direction == "in",
+                                                               CustomsMessage.message_type.like("CEB%"))):
         assert message.status == "processed"
         export_schema.assertValid(etree.fromstring(message.xml.encode()))
 
@@ -133,9 +134,10 @@ def test_a_failed_send_is_retried_later_with_backoff(dbs):
 
 def test_field_errors_are_422_before_anything_is_queued(dbs):
     from wms.errors import ValidationFailed
+    before = dbs.scalar(sa.select(sa.func.count(CustomsMessage.id)))       # the demo data has some
     with pytest.raises(ValidationFailed):
         service.declare([demo.inventory(cop_no="X" * 31)], match=False)
-    assert dbs.scalar(sa.select(sa.func.count(CustomsMessage.id))) == 0
+    assert dbs.scalar(sa.select(sa.func.count(CustomsMessage.id))) == before
 
 
 def test_worker_command_runs_a_round(runner):

@@ -13,6 +13,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class Text(fields.String):
     """Free text: trimmed; blank is refused when the field is required; control characters never stored."""
+    control = CONTROL_CHARACTERS
 
     def __init__(self, *, max_length: int = 200, **kwargs):
         kwargs.setdefault("validate", validate.Length(max=max_length))
@@ -20,7 +21,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
-        if CONTROL_CHARACTERS.search(value):
+        if self.control.search(value):
             raise ValidationError("Must not contain control characters.")
         if self.required and not value:
             raise ValidationError("Must not be blank.")
@@ -61,3 +62,8 @@ class NoteSchema(Schema):
 
 def positive_decimal(places: int = 3, **kwargs) -> fields.Decimal:
     return fields.Decimal(places=places, as_string=True, validate=validate.Range(min=0), allow_none=True, **kwargs)
+
+
+class Scan(Text):
+    """A raw scan: like Text, but the GS1 group separator (ASCII 29, GS) of GS1-128/DataMatrix is kept."""
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1c\x1e\x1f\x7f]")

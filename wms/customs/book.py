@@ -58,12 +58,17 @@ def post(item: BookItem, qty: Decimal | int, *, doc_type: str, doc_no: str, gate
     return entry
 
 
+UNDECLARED = ("temp_stored",)     # in the zone, not yet on an approved 核注清单: not in the book yet
+
+
 def physical_bonded_stock() -> dict[int, int]:
-    """Units on hand per product in bonded zones, whatever their status."""
+    """Units on hand per product in bonded zones that the book must hold: every status but goods still
+    waiting in temporary storage for their declaration (those are posted when customs approves it)."""
     rows = db.session.execute(
         sa.select(StockBalance.product_id, sa.func.sum(StockBalance.qty))
         .join(Location, Location.id == StockBalance.location_id).join(Zone, Zone.id == Location.zone_id)
-        .where(Zone.bonded.is_(True)).group_by(StockBalance.product_id)).all()
+        .where(Zone.bonded.is_(True), StockBalance.status.not_in(UNDECLARED))
+        .group_by(StockBalance.product_id)).all()
     return {product_id: int(units) for product_id, units in rows if units}
 
 

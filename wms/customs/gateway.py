@@ -3,9 +3,13 @@
 - ``sandbox`` behaves like customs: each declared record gets its receipts asynchronously (after a delay),
   some are rejected with realistic reasons, some lists are picked for inspection (查验, 500) before release
   (800) and closure (899). It is deterministic for a given seed, and its pending receipts live in the
-  database (``customs_messages`` rows in state ``scheduled``), so a restart loses nothing.
-- ``folder`` is how a data-exchange client works: each message is wrapped in the DXP envelope and written
-  to the outbox folder; receipt files dropped into the inbox are read and moved to ``done/`` or ``error/``.
+  database (``customs_messages`` rows in state ``scheduled``), so a restart loses nothing. A 金二 核注清单
+  (INV101) gets an INV201 approval (通过, with a ``bondInvtNo``) or refusal (退单, with a reason), and after
+  approval an INV211 posting (已核扣) one delay later.
+- ``folder`` is how a data-exchange client works: each CEB message is wrapped in the DXP envelope and
+  written to the outbox folder; a 金二 message (INV…, SAS…) is written as it is, since its ``Package`` is
+  already the transport envelope. Receipt files dropped into the inbox are read and moved to ``done/`` or
+  ``error/``.
 
 Signing is a step of its own: a no-op in the sandbox, an external signing service in production.
 """
@@ -23,6 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from lxml import etree
 
+from wms.customs import inv
 from wms.customs.models import CustomsMessage
 from wms.db import utcnow
 from wms.extensions import db
@@ -60,6 +65,9 @@ REJECTIONS = {
                "收发货人与电子订单电商企业不一致", "运单[{logisticsNo}]不存在或未入库"],
     "CEB505": ["运单编号[{logisticsNo}]已存在"],
 }
+INV_REJECTIONS = ["表体第1项商品料号与账册不一致", "账册[{PutrecNo}]不存在或已暂停使用",
+                  "表体第1项法定计量单位与账册备案不一致", "企业内部编号[{EtpsInnerInvtNo}]已存在，不能重复申报"]
+JIN2_PREFIXES = ("INV", "SAS")      # 金关二期 messages: a Package, not a CEB message in a DXP envelope
 INFO = {"2": "新增申报成功[{guid}]", "120": "海关入库成功", "399": "海关审结", "500": "海关查验：请配合查验",
         "800": "海关放行", "899": "结关"}
 
@@ -127,6 +135,9 @@ class SandboxGateway(Gateway):
 
     def send(self, message: CustomsMessage) -> None:
         self.signer.sign(message.xml.encode())
+        if message.message_type == "INV101":
+            self._schedule_inv(message)
+            return
         receipt_type, element, business, head = RECEIPTS[message.message_type]
         root = etree.fromstring(message.xml.encode())
         now = utcnow()
@@ -156,6 +167,30 @@ class SandboxGateway(Gateway):
             return [*steps, ("399", INFO["399"])]
         return [*steps, ("120", INFO["120"])]
 
+    def _schedule_inv(self, message: CustomsMessage) -> None:
+        """INV201 after one delay; for an approved list, INV211 (posted) one delay later."""
+        head = _package_head(message.xml.encode())
+        now = utcnow()
+        customs = head.get("DclPlcCuscd", "")
+        seq = uuid.UUID(message.guid).int % 10 ** 9 if message.guid else uuid.uuid4().int % 10 ** 9
+        bond_invt_no = f"QD{customs}{now.astimezone(CHINA):%y}{head.get('ImpexpMarkcd', 'I')}{seq:09d}"
+        for step, (receipt_type, result, rmk) in enumerate(self._inv_story(message.guid, head), start=1):
+            at = now + timedelta(seconds=self.delay * step)
+            xml = inv.build_inv_receipt(receipt_type, cop_no=head.get("EtpsInnerInvtNo", ""),
+                                        bond_invt_no=bond_invt_no, book_no=head.get("PutrecNo", ""), result=result,
+                                        at=at, rmk=rmk, impexp=head.get("ImpexpMarkcd", "I"))
+            db.session.add(CustomsMessage(
+                direction="in", message_type=receipt_type, guid=message.guid, status="scheduled",
+                seller_id=message.seller_id, xml=xml.decode(),
+                file_name=f"sandbox-{receipt_type}-{uuid.uuid4().hex[:8]}.xml", next_attempt_at=at))
+
+    def _inv_story(self, guid: str, head: dict[str, str]) -> list[tuple[str, str, str]]:
+        """(receipt type, result code, remark) customs would send for one 核注清单, decided by seed and guid."""
+        rng = random.Random(f"{self.seed}:{guid}")
+        if rng.random() < self.reject_rate:
+            return [("INV201", "3", _fill(rng.choice(INV_REJECTIONS), head))]
+        return [("INV201", "1", ""), ("INV211", "2", "")]
+
     def fetch(self, limit: int = 100) -> list[Incoming]:
         due = db.session.scalars(
             sa.select(CustomsMessage).where(CustomsMessage.direction == "in", CustomsMessage.status == "scheduled",
@@ -167,6 +202,12 @@ class SandboxGateway(Gateway):
 def _fields(entity, head: str | None) -> dict[str, str]:
     source = entity.find(f"{{{CEB}}}{head}") if head else entity
     return {etree.QName(child).localname: (child.text or "") for child in source}
+
+
+def _package_head(xml: bytes) -> dict[str, str]:
+    """Element → text of the ``InvtHeadType`` of an INV101 we built (its ``EtpsInnerInvtNo``, ``PutrecNo`` …)."""
+    head = etree.fromstring(xml).find("DataInfo/BussinessData/InvtMessage/InvtHeadType")
+    return {} if head is None else {etree.QName(child).localname: (child.text or "") for child in head}
 
 
 def _fill(text: str, fields: dict) -> str:
@@ -214,8 +255,11 @@ class FolderGateway(Gateway):
     def send(self, message: CustomsMessage) -> None:
         from wms.customs.ceb import wrap_dxp
         signed = self.signer.sign(message.xml.encode())
-        envelope = wrap_dxp(signed, f"{message.message_type}Message", sender_id=self.sender_id,
-                            cop_msg_id=message.guid or None)
+        if message.message_type.startswith(JIN2_PREFIXES):
+            envelope = signed           # the 金二 Package is the transport envelope itself
+        else:
+            envelope = wrap_dxp(signed, f"{message.message_type}Message", sender_id=self.sender_id,
+                                cop_msg_id=message.guid or None)
         name = message.file_name or f"{message.message_type}_{message.guid or message.id}.xml"
         temporary = self.outbox / f".{name}.part"
         try:

@@ -73,7 +73,7 @@ class BookEntry(Base):
 # --- declarations: records declared to customs, the messages carrying them, and their timelines ----------
 
 RECORD_KINDS = ("order", "payment", "waybill", "arrival", "departure", "inventory", "cancel", "waybill_bill",
-                "summary")
+                "summary", "temp_inbound")          # temp_inbound: 暂存入库单, a 金二 核注清单 INV101 (wms.customs.inv)
 MESSAGE_DIRECTIONS = ("out", "in")
 MESSAGE_STATUSES = ("queued", "sent", "failed", "scheduled", "received", "processed", "unmatched", "error")
 

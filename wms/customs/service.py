@@ -6,11 +6,17 @@ inside ``make run``) sends due messages through the configured gateway — with 
 processes receipts: each is matched to its record by the keys of customs.md §4 and moves the record's
 customs state; a repeated, late or unknown receipt is logged, never fatal. Every step commits on its own,
 so a worker killed mid-run loses nothing and redoes nothing twice.
+
+``declare_inv`` does the same for a 暂存入库单, a 金二 核注清单 (INV101, ``wms.customs.inv``): one message, one
+``temp_inbound`` record, moved by its INV201/INV211 receipts (matched by ``etpsInnerInvtNo``). Other parts of
+the WMS follow records through ``on_status``: a callback registered for a record kind is called with the
+record and the event for every receipt that moves such a record, in the receipt's transaction.
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -19,10 +25,10 @@ import sqlalchemy as sa
 from flask import current_app
 from lxml import etree
 
-from wms.customs import ceb
+from wms.customs import ceb, inv
 from wms.customs.gateway import Gateway, GatewayError, Incoming, make_gateway
-from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord
-from wms.customs.states import CUSTOMS_RECORD, receipt_event
+from wms.customs.models import RECORD_KINDS, CustomsEvent, CustomsMessage, CustomsRecord
+from wms.customs.states import CUSTOMS_RECORD, FAILURES, receipt_event
 from wms.db import utcnow
 from wms.errors import Conflict, InvalidTransition, ValidationFailed
 from wms.extensions import db
@@ -50,6 +56,23 @@ RECEIPT_COLUMNS = {"ebcCode": "ebc_code", "ebpCode": "ebp_code", "orderNo": "ord
                    "preNo": "pre_no", "sumNo": "sum_no"}
 ISSUED = ("pre_no", "invt_no", "sum_no")        # numbers the portal/customs hands out, kept when they arrive
 MAX_BACKOFF = timedelta(minutes=10)
+StatusListener = Callable[[CustomsRecord, str], None]
+LISTENERS: dict[str, list[StatusListener]] = {}
+"""Record kind → callbacks run for every receipt that moves a record of that kind (see ``on_status``)."""
+
+
+def on_status(kind: str, callback: StatusListener) -> None:
+    """Call ``callback(record, event)`` whenever a receipt moves a record of ``kind`` (``status_800`` …).
+
+    It runs inside the receipt's transaction, before the commit, after the record's new status is set:
+    what it writes commits with the receipt, and an exception it raises rolls the whole receipt file back
+    (the file is set aside as failed). Registering the same callback twice keeps one.
+    """
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"unknown customs record kind {kind!r}; known: {', '.join(RECORD_KINDS)}")
+    callbacks = LISTENERS.setdefault(kind, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
 
 
 def transfer() -> ceb.BaseTransfer:
@@ -120,6 +143,36 @@ def declare(records: list[ceb.Record], *, seller_id: int | None = None, match: b
     return messages
 
 
+def declare_inv(decl: inv.InvDeclaration, *, seller_id: int | None = None) -> CustomsMessage:
+    """Queue a 暂存入库单 as one 核注清单 INV101 message with one ``temp_inbound`` record.
+
+    A reused guid is a 409 ``duplicate`` (field guid); so is a ``cop_no`` (etpsInnerInvtNo) that another
+    temporary inbound still uses, unless that one failed (rejected, error, send_failed): receipts find their
+    list by it. A bad value is a 422 ``customs_field`` naming the element.
+    """
+    guid = (decl.guid or "").upper()
+    if db.session.scalar(sa.select(CustomsRecord.id).where(CustomsRecord.guid == guid)):
+        raise Conflict("duplicate", field="guid", value=decl.guid)
+    if decl.cop_no and db.session.scalar(sa.select(CustomsRecord.id).where(
+            CustomsRecord.kind == "temp_inbound", CustomsRecord.cop_no == decl.cop_no,
+            CustomsRecord.status.not_in(FAILURES))):
+        raise Conflict("duplicate", field="cop_no", value=decl.cop_no)
+    try:
+        xml = inv.build_inv101(decl, current_app.config["CUSTOMS_DXP_ID"])
+    except ceb.CebFieldError as exc:
+        raise ValidationFailed({exc.field: [str(exc)]}, code="customs_field") from None
+    message = CustomsMessage(direction="out", message_type="INV101", status="queued", seller_id=seller_id,
+                             guid=decl.guid, xml=xml.decode(), next_attempt_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    record = CustomsRecord(kind="temp_inbound", seller_id=seller_id, guid=decl.guid, cop_no=decl.cop_no,
+                           payload=plain(decl), status="draft")
+    db.session.add(record)
+    db.session.flush()
+    _move(record, "queue", message=message)
+    return message
+
+
 def _move(record: CustomsRecord, event: str, *, message: CustomsMessage | None = None, receipt=None) -> bool:
     """Fire ``event`` on the record and write it on the timeline; a refused receipt is logged, not applied."""
     before = record.status
@@ -135,6 +188,15 @@ def _move(record: CustomsRecord, event: str, *, message: CustomsMessage | None =
         return_status=(receipt.return_status or "") if receipt else "", return_info=(receipt.return_info if receipt else "")[:1000],
         return_time=receipt.return_time if receipt else None, status_before=before, status_after=record.status,
         applied=applied))
+    return applied
+
+
+def _apply(record: CustomsRecord, event: str, message: CustomsMessage, receipt) -> bool:
+    """A receipt's move: ``_move``, then, when applied, the listeners of the record's kind."""
+    applied = _move(record, event, message=message, receipt=receipt)
+    if applied:
+        for callback in list(LISTENERS.get(record.kind, ())):
+            callback(record, event)
     return applied
 
 
@@ -214,12 +276,20 @@ def _process(item: Incoming) -> bool:
         db.session.add(message)
         db.session.flush()
     message.processed_at = utcnow()
+    package = inv.is_package(item.data)          # 金二 (INV…) receipts come in a Package, CEB ones do not
     try:
-        receipts = ceb.parse_receipt(item.data)
+        receipts = inv.parse_inv_receipt(item.data) if package else ceb.parse_receipt(item.data)
     except ceb.CebParseError as exc:
         message.status, message.last_error = "error", str(exc)[:1000]
         log.warning("customs receipt %s unreadable: %s", item.name, exc)
         return False
+    matched = _apply_inv(receipts, message) if package else _apply_ceb(receipts, message)
+    message.status = "processed" if matched else "unmatched"
+    return True
+
+
+def _apply_ceb(receipts: list[ceb.Receipt], message: CustomsMessage) -> int:
+    """Apply CEB receipts to their records; the number matched."""
     matched = 0
     for receipt in receipts:
         message.message_type = receipt.message_type[:20]
@@ -238,10 +308,55 @@ def _process(item: Incoming) -> bool:
             if value and not getattr(record, key):
                 setattr(record, key, value[:CustomsRecord.__table__.c[key].type.length])
         if receipt.return_status is not None:
-            _move(record, receipt_event(receipt.return_status), message=message, receipt=receipt)
+            _apply(record, receipt_event(receipt.return_status), message, receipt)
         matched += 1
-    message.status = "processed" if matched else "unmatched"
-    return True
+    return matched
+
+
+def _apply_inv(receipts: list[inv.InvReceipt], message: CustomsMessage) -> int:
+    """Apply INV201/INV211 receipts to their ``temp_inbound`` records; the number matched.
+
+    The first ``bondInvtNo`` seen is kept as the record's ``invt_no``. A code that maps to no event
+    (``InvReceipt.event``) is written on the timeline as ``inv201_<code>``/``inv211_<code>``, not applied.
+    """
+    matched = 0
+    for receipt in receipts:
+        message.message_type = receipt.message_type
+        message.guid = message.guid or receipt.message_id[:64]
+        record = _match_inv(receipt)
+        if record is None:
+            log.warning("customs receipt %s matches no temporary inbound: etpsInnerInvtNo %s, bondInvtNo %s",
+                        receipt.message_type, receipt.cop_no, receipt.bond_invt_no)
+            continue
+        message.seller_id = message.seller_id or record.seller_id
+        if receipt.bond_invt_no and not record.invt_no:
+            record.invt_no = receipt.bond_invt_no[:CustomsRecord.__table__.c.invt_no.type.length]
+        event = receipt.event
+        if event is None:
+            log.info("customs receipt %s code %s for %s moves nothing", receipt.message_type, receipt.result,
+                     record.cop_no)
+        _apply(record, event or f"{receipt.message_type.lower()}_{receipt.result.lower()}"[:30], message, receipt)
+        matched += 1
+    return matched
+
+
+def _match_inv(receipt: inv.InvReceipt) -> CustomsRecord | None:
+    """The ``temp_inbound`` record of a 金二 receipt: by ``etpsInnerInvtNo`` (our cop_no), else by the
+    ``bondInvtNo`` kept from an earlier receipt. Of several records, only one still in flight is taken."""
+    locked = sa.select(CustomsRecord).with_for_update().where(CustomsRecord.kind == "temp_inbound")
+    for column, value in ((CustomsRecord.cop_no, receipt.cop_no), (CustomsRecord.invt_no, receipt.bond_invt_no)):
+        if not value:
+            continue
+        candidates = db.session.scalars(locked.where(column == value).order_by(CustomsRecord.id)).all()
+        if len(candidates) > 1:
+            candidates = [record for record in candidates if record.status in IN_FLIGHT]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            log.warning("customs receipt %s fits several temporary inbounds (%s): left unmatched",
+                        receipt.message_type, value)
+            return None
+    return None
 
 
 def _format_check(receipt, message: CustomsMessage) -> int:
@@ -254,7 +369,7 @@ def _format_check(receipt, message: CustomsMessage) -> int:
     if receipt.is_failure:
         sent.status, sent.last_error = "failed", receipt.return_info[:1000]
         for record in _records_of(sent):
-            _move(record, "status_error", message=message, receipt=receipt)
+            _apply(record, "status_error", message, receipt)
     message.seller_id = sent.seller_id
     return 1
 

@@ -57,8 +57,11 @@ def template() -> bytes:
     return out.getvalue()
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict]]:
-    """(row number, {column key: text}) for every non-empty row under the header row(s)."""
+def read_rows(data: bytes, *, headers: dict[str, str] = HEADERS, min_headers: int = 3,
+              what: str = "product") -> list[tuple[int, dict]]:
+    """(row number, {column key: text}) for every non-empty row under the header row(s).
+
+    A row naming at least ``min_headers`` known columns (``headers``: header text -> key) is a header row."""
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -68,8 +71,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         cells = ["" if v is None else str(v).strip() for v in values]
         if not any(cells):
             continue
-        mapped = [HEADERS.get(c.lower()) for c in cells]
-        if sum(1 for m in mapped if m) >= 3:          # a header row (Chinese or English names)
+        mapped = [headers.get(c.lower()) for c in cells]
+        if sum(1 for m in mapped if m) >= min_headers:          # a header row (Chinese or English names)
             keys = mapped
             continue
         if keys is None:
@@ -78,7 +81,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         if len(rows) > MAX_ROWS:
             raise ValidationFailed({"file": [f"At most {MAX_ROWS} rows per file."]})
     if not rows:
-        raise ValidationFailed({"file": ["The workbook has no product rows."]})
+        raise ValidationFailed({"file": [f"The workbook has no {what} rows."]})
     return rows
 
 

@@ -2,7 +2,7 @@
 and reference lists (countries, currencies, packaging). Rows are deactivated, never deleted."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -142,6 +142,9 @@ class Product(ActiveMixin, TimestampMixin, Base):
     battery: Mapped[bool] = mapped_column(default=False)
     liquid: Mapped[bool] = mapped_column(default=False)
     magnetic: Mapped[bool] = mapped_column(default=False)
+    lot_tracked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())   # needs lot/expiry
+    qc_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())   # every arrival inspected
+    first_received_at: Mapped[datetime | None]                                             # 首次到货
     filing_status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     filing_note: Mapped[str] = mapped_column(sa.String(500), default="")
     seller: Mapped[Seller] = relationship()

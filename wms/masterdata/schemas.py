@@ -147,6 +147,9 @@ class ProductSchema(Base):
     battery = fields.Boolean(load_default=False)
     liquid = fields.Boolean(load_default=False)
     magnetic = fields.Boolean(load_default=False)
+    lot_tracked = fields.Boolean(load_default=False, metadata={"description": "Receipts need a lot (batch) and expiry"})
+    qc_required = fields.Boolean(load_default=False, metadata={"description": "Every arrival is inspected (QC)"})
+    first_received_at = fields.DateTime(dump_only=True, metadata={"description": "First arrival (首次到货)"})
     filing_status = fields.String(dump_only=True)
     filing_note = fields.String(dump_only=True)
 

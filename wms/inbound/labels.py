@@ -1,0 +1,90 @@
+"""Inbound labels: carton labels (箱唛) of a forecast, LPN labels of received units, and hold labels
+(海关查验 / QC / 不良品) for goods that must not move. Each renders through the label engine as PDF, ZPL or
+TSPL, or is sent to a named printer."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from marshmallow import Schema, fields, validate
+
+from wms.errors import Conflict, NotFound, ValidationFailed
+from wms.extensions import db
+from wms.inbound import asn as asns
+from wms.inbound.models import Asn
+from wms.inventory.models import StockBalance
+from wms.masterdata.models import Location, Product
+from wms.masterdata.rules import normalize_code
+from wms.printing import labels
+from wms.printing.api import answer
+from wms.printing.templates import TEMPLATES
+
+HOLD_STATUSES = {"customs_hold": ("海关查验 暂扣", "CUSTOMS HOLD"), "qc_pending": ("待质检", "QC PENDING"),
+                 "defective": ("不良品 禁止发货", "DEFECTIVE"), "seized": ("海关扣押", "SEIZED"),
+                 "temp_stored": ("暂存 待申报", "AWAITING CUSTOMS")}
+
+
+class OutputArgs(Schema):
+    format = fields.String(validate=validate.OneOf(["pdf", "zpl", "tspl"]))
+    printer = fields.String(validate=validate.Length(max=40))
+    dpi = fields.Integer(validate=validate.OneOf([203, 300, 600]))
+
+
+def _output(tpl, args) -> labels.Output:
+    try:
+        parsed = OutputArgs().load({k: v for k, v in args.items() if k in ("format", "printer", "dpi")})
+    except Exception as exc:  # marshmallow ValidationError → the one problem format
+        raise ValidationFailed(getattr(exc, "messages", {"format": [str(exc)]})) from None
+    return labels.choose_output(tpl, parsed.get("format"), parsed.get("printer"), parsed.get("dpi"))
+
+
+def carton_items(asn: Asn) -> list[dict]:
+    if asn.status in ("draft", "cancelled"):
+        raise Conflict("asn_not_submitted", number=asn.number, current_state=asn.status)
+    cartons = asns.cartons(asn)
+    if not cartons:
+        raise NotFound("no_cartons", number=asn.number)
+    skus = ", ".join(l.product.sku for l in asn.lines[:4]) + (" …" if len(asn.lines) > 4 else "")
+    total_qty = sum(l.expected_qty for l in asn.lines)
+    return [{"carton_id": c.code, "carton_no": c.carton_no, "carton_total": len(cartons), "asn_no": asn.number,
+             "seller": f"{asn.seller.code} {asn.seller.name_zh}", "skus": skus, "total_qty": total_qty,
+             "warehouse": asn.warehouse.code} for c in cartons]
+
+
+def carton_labels(asn: Asn, args):
+    tpl = TEMPLATES["carton"]
+    return answer(labels.deliver(tpl, labels.build(tpl, carton_items(asn)), _output(tpl, args)))
+
+
+def lpn_items(lpn: str) -> list[dict]:
+    """One label per product on the LPN (normally one), with what it holds now."""
+    from wms.auth.service import seller_scope
+    code = normalize_code(lpn)
+    query = (sa.select(StockBalance.product_id, sa.func.sum(StockBalance.qty), sa.func.min(StockBalance.lot),
+                       sa.func.min(Location.code), sa.func.min(StockBalance.status))
+             .join(Location, Location.id == StockBalance.location_id)
+             .where(StockBalance.lpn == code, StockBalance.qty > 0).group_by(StockBalance.product_id))
+    scope = seller_scope()
+    if scope is not None:
+        query = query.where(StockBalance.seller_id == scope)
+    rows = db.session.execute(query).all()
+    if not rows:
+        raise NotFound("unknown_lpn", scanned=lpn)
+    items = []
+    for product_id, qty, lot, location, status in rows:
+        product = db.session.get(Product, product_id)
+        items.append({"lpn": code, "sku": product.sku, "qty": int(qty), "name_zh": product.name_zh,
+                      "seller": product.seller.code, "lot": lot or "", "location": location, "status": status})
+    return items
+
+
+def lpn_labels(lpn: str, args):
+    """The LPN label, or with ``hold=1`` the hold label of goods that must not move."""
+    items = lpn_items(lpn)
+    if args.get("hold") in ("1", "true", "yes"):
+        tpl = TEMPLATES["hold"]
+        items = [item | {"status_zh": HOLD_STATUSES.get(item["status"], ("", ""))[0],
+                         "status_en": HOLD_STATUSES.get(item["status"], ("", ""))[1],
+                         "reason": args.get("reason", "")[:60]} for item in items]
+    else:
+        tpl = TEMPLATES["lpn"]
+        items = [{k: v for k, v in item.items() if k != "status"} for item in items]
+    return answer(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, args)))
