@@ -1,8 +1,9 @@
-"""``python -m bench`` (``make bench``): move scans through the HTTP API on PostgreSQL vs the DB ceiling.
+"""``python -m bench`` (``make bench``): scans through the HTTP API on PostgreSQL vs the DB ceiling.
 
-Steps: fresh database (migrate + demo data) → real server → HTTP runs (each client its own stock row,
-then all clients on one row) → server stopped → correctness checks → the same SQL straight over psycopg
-(the ceiling) → table + JSON in bench/results/ → database dropped (also on failure or Ctrl-C).
+Steps: fresh database (migrate + demo data, warehouse grown to 20,000 locations) → real server → HTTP runs
+(move scans: each client its own stock row, then all clients on one row; receiving scans, each client its
+own forecast; putaway suggestions) → server stopped → correctness checks → the same SQL straight over
+psycopg (the ceiling) → table + JSON in bench/results/ → database dropped (also on failure or Ctrl-C).
 Exits 1 when a correctness check fails; speed never fails the run.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
-from bench import ceiling, cpu, load, moves, pg
+from bench import ceiling, cpu, inbound, load, moves, pg
 from bench.report import RESULTS_DIR, Row, details, table, write_json
 from bench.server import Server
 
@@ -81,18 +82,26 @@ def main(argv: list[str] | None = None) -> int:
         created = True
         seeded = pg.migrate_and_seed(url)
         say(f"  {seeded}")
+        say(f"  warehouse grown to {inbound.grow_warehouse(url):,} locations")
 
         server = Server(url, args.threads, RESULTS_DIR / f"{stamp}-server.log", workers=args.workers,
                         redis_url=args.redis_url)
         http_runs, movements, variants, logins, idle = http_phase(args, server, url, name)
+        inbound_runs, plans, statements = inbound_http_phase(args, server, url, name, logins)
         checks = [movements, ledger_check(url, "after the HTTP runs")]
         ceiling_runs = ceiling_phase(args, url, name, variants, logins, http_runs["spread"].samples.get("201"))
+        ceiling_runs |= inbound_ceiling_phase(args, url, name, logins, plans, statements,
+                                              inbound_runs["receiving"].samples.get("200"))
         checks.append(ledger_check(url, "after the ceiling runs"))
 
         rows = [Row(f"move scans, HTTP API, {args.clients} clients", "spread",
                     http_runs["spread"], ceiling_runs["spread"]),
                 Row(f"move scans, contended (1 row), {args.clients} clients", "contended",
-                    http_runs["contended"], ceiling_runs["contended"], has_target=False)]
+                    http_runs["contended"], ceiling_runs["contended"], has_target=False),
+                Row(f"receiving scans, HTTP API, {args.clients} clients", "receiving",
+                    inbound_runs["receiving"], ceiling_runs["receiving"]),
+                Row(f"putaway suggestions, {inbound.LOCATIONS_WANTED:,} locations, {args.clients} clients",
+                    "suggestions", inbound_runs["suggestions"], ceiling_runs["suggestions"], has_target=False)]
         tracebacks = server_tracebacks(server)
         say("\n" + table(rows))
         say(details(rows))
@@ -101,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         for check in checks:
             say(f"check {'OK  ' if check['passed'] else 'FAIL'} {check['name']}: {check['detail'].splitlines()[-1]}")
         path = write_json(stamp, {
-            "timestamp": now.isoformat(), "benchmark": "move scans, HTTP API vs database ceiling",
+            "timestamp": now.isoformat(),
+            "benchmark": "move scans, receiving scans and putaway suggestions, HTTP API vs database ceiling",
             "config": vars(args), "database": name, "seed": seeded,
             "machine": {"cores": os.cpu_count(), "busy_before_runs": idle, "python": platform.python_version(),
                         "platform": platform.platform(), "postgresql": pg.server_version(url)},
@@ -149,6 +159,34 @@ def http_phase(args, server: Server, url: str, name: str):
         say(f"  {runs[variant].rate:,.0f} scans/s")
     server.stop()
     return runs, movement_check(url, movements_before, runs), variants, logins, idle
+
+
+def inbound_http_phase(args, server: Server, url: str, name: str, logins):
+    """Receiving scans (each client its own forecast) and putaway suggestions through the HTTP API."""
+    server.start()
+    plans = inbound.prepare_receiving(server.host, server.port, logins[0], args.clients)
+    products = inbound.suggestion_products(server.host, server.port, logins[0])
+    runs: dict[str, load.RunResult] = {}
+    for variant, workers in (("receiving", lambda: inbound.receive_clients(server.host, server.port, logins, plans)),
+                             ("suggestions", lambda: inbound.suggest_clients(server.host, server.port, logins,
+                                                                             products, args.clients))):
+        say(f"HTTP {variant}: {args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s")
+        runs[variant] = load.run(workers(), warmup=args.warmup, seconds=args.seconds,
+                                 probe=cpu.probe(name, server.pid), diff=cpu.diff)
+        say(f"  {runs[variant].rate:,.0f} per second")
+    server.stop()
+    return runs, plans, inbound.chain_statements(url, products)
+
+
+def inbound_ceiling_phase(args, url: str, name: str, logins, plans, statements, answer) -> dict:
+    runs = {}
+    for variant, workers in (("receiving", lambda: inbound.receive_ceiling(url, logins, plans, answer)),
+                             ("suggestions", lambda: inbound.suggest_ceiling(url, statements, args.clients))):
+        say(f"ceiling {variant}: {args.clients} connections, {args.warmup:g} s warm-up + {args.seconds:g} s")
+        runs[variant] = load.run(workers(), warmup=args.warmup, seconds=args.seconds, probe=cpu.probe(name),
+                                 diff=cpu.diff)
+        say(f"  {runs[variant].rate:,.0f} per second")
+    return runs
 
 
 def ceiling_phase(args, url: str, name: str, variants: dict, logins, answer: str | None) -> dict:

@@ -30,6 +30,9 @@ def seed_command(if_empty: bool, fixtures: Path, no_stock: bool):
         return
     counts = load_demo(fixtures, stock=not no_stock)
     db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE"))    # planner statistics for the freshly loaded tables
+        db.session.commit()
     click.echo("Demo data loaded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 

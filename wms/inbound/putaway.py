@@ -42,17 +42,19 @@ class Suggestion:
     strategy: str
 
 
-def _onhand():
-    return (sa.select(StockBalance.location_id, sa.func.sum(StockBalance.qty).label("units"))
-            .where(StockBalance.qty > 0).group_by(StockBalance.location_id).subquery())
+def _onhand(location=Location.id):
+    """Units on hand at a location, as a correlated scalar subquery."""
+    return sa.func.coalesce(sa.select(sa.func.sum(StockBalance.qty)).where(StockBalance.location_id == location)
+                            .scalar_subquery(), 0)
 
 
-def _planned():
-    return (sa.select(PutawayTask.suggested_location_id.label("location_id"), sa.func.sum(PutawayTask.qty).label("units"))
-            .where(PutawayTask.status == "open").group_by(PutawayTask.suggested_location_id).subquery())
+def _planned(location=Location.id):
+    """Units open putaway tasks already plan to bring to a location."""
+    return sa.func.coalesce(sa.select(sa.func.sum(PutawayTask.qty)).where(
+        PutawayTask.suggested_location_id == location, PutawayTask.status == "open").scalar_subquery(), 0)
 
 
-def _rules(warehouse_id: int) -> list[PutawayRule]:
+def chain(warehouse_id: int) -> list[PutawayRule]:
     rules = db.session.scalars(sa.select(PutawayRule).where(PutawayRule.warehouse_id == warehouse_id,
                                                             PutawayRule.active.is_(True))
                                .order_by(PutawayRule.sequence, PutawayRule.id)).all()
@@ -75,7 +77,7 @@ def accepts(rule: PutawayRule, product: Product) -> bool:
 def suggest(product: Product, qty: int, warehouse_id: int, lot: str = "", *,
             exclude: int | None = None) -> Suggestion | None:
     """The first location the warehouse's strategy chain finds for ``qty`` units, or None."""
-    for rule in _rules(warehouse_id):
+    for rule in chain(warehouse_id):
         if not accepts(rule, product):
             continue
         location = _find(rule, product, qty, warehouse_id, lot, exclude)
@@ -86,19 +88,29 @@ def suggest(product: Product, qty: int, warehouse_id: int, lot: str = "", *,
 
 def _find(rule: PutawayRule, product: Product, qty: int, warehouse_id: int, lot: str,
           exclude: int | None) -> Location | None:
-    onhand, planned = _onhand(), _planned()
-    used = sa.func.coalesce(onhand.c.units, 0) + sa.func.coalesce(planned.c.units, 0)
-    query = (sa.select(Location).join(Zone, Zone.id == Location.zone_id)
-             .outerjoin(onhand, onhand.c.location_id == Location.id)
-             .outerjoin(planned, planned.c.location_id == Location.id)
-             .where(Location.warehouse_id == warehouse_id, Location.active.is_(True),
-                    sa.or_(Location.capacity == 0, Location.capacity - used >= qty)))
-    query = query.where(Zone.id == rule.zone_id) if rule.zone_id else query.where(Zone.kind.in_(STORAGE_KINDS))
+    return db.session.scalars(find_query(rule, product, qty, warehouse_id, lot, exclude)).first()
+
+
+def find_query(rule: PutawayRule, product: Product, qty: int, warehouse_id: int, lot: str = "",
+               exclude: int | None = None) -> sa.Select:
+    """The one statement a strategy runs: the first location (by pick sequence) that takes ``qty`` units."""
+    query = sa.select(Location).where(Location.warehouse_id == warehouse_id, Location.active.is_(True))
+    if rule.zone_id:
+        query = query.where(Location.zone_id == rule.zone_id)
+    else:
+        query = query.where(Location.zone_id.in_(sa.select(Zone.id).where(Zone.kind.in_(STORAGE_KINDS))))
     if exclude:
         query = query.where(Location.id != exclude)
     weight = (product.weight_kg or Decimal(0)) * qty
     if weight:
         query = query.where(sa.or_(Location.max_weight_kg.is_(None), Location.max_weight_kg >= weight))
+    if rule.strategy == "empty":             # nothing there and nothing on its way: the whole capacity is free
+        taken = sa.select(StockBalance.id).where(StockBalance.location_id == Location.id, StockBalance.qty > 0)
+        planned = sa.select(PutawayTask.id).where(PutawayTask.suggested_location_id == Location.id,
+                                                  PutawayTask.status == "open")
+        query = query.where(~taken.exists(), ~planned.exists(), sa.or_(Location.capacity == 0, Location.capacity >= qty))
+    else:
+        query = query.where(sa.or_(Location.capacity == 0, Location.capacity - _onhand() - _planned() >= qty))
     if rule.strategy == "fixed":
         query = query.join(FixedLocation, FixedLocation.location_id == Location.id) \
             .where(FixedLocation.product_id == product.id, FixedLocation.active.is_(True))
@@ -107,9 +119,7 @@ def _find(rule: PutawayRule, product: Product, qty: int, warehouse_id: int, lot:
             StockBalance.product_id == product.id, StockBalance.lot == lot, StockBalance.qty > 0,
             StockBalance.status == "available")
         query = query.where(Location.id.in_(same))
-    else:
-        query = query.where(onhand.c.units.is_(None), planned.c.units.is_(None))
-    return db.session.scalars(query.order_by(Location.pick_sequence, Location.id).limit(1)).first()
+    return query.order_by(Location.pick_sequence, Location.id).limit(1)
 
 
 def create_task(product: Product, location: Location, qty: int, lpn: str, lot: str) -> PutawayTask:
@@ -224,7 +234,7 @@ def complete(task: PutawayTask, code: str, reason: str = "") -> dict:
 
 def _accepted_here(product: Product, location: Location) -> bool:
     """A location picked by hand still has to be one some rule of the chain would use for this product."""
-    for rule in _rules(location.warehouse_id):
+    for rule in chain(location.warehouse_id):
         if rule.zone_id not in (None, location.zone_id) or not accepts(rule, product):
             continue
         if rule.zone_id is None and location.zone.kind not in STORAGE_KINDS:
