@@ -9,6 +9,7 @@ import io
 import sqlalchemy as sa
 from marshmallow import ValidationError
 from openpyxl import Workbook
+from sqlalchemy.orm import joinedload
 
 from wms.auth.service import check_owner, seller_scope
 from wms.core import numbering
@@ -41,7 +42,7 @@ def number(prefix: str, series: str) -> str:
 
 
 def get(asn_id: int, *, lock: bool = False) -> Asn:
-    query = sa.select(Asn).where(Asn.id == asn_id)
+    query = sa.select(Asn).where(Asn.id == asn_id).options(joinedload(Asn.seller, innerjoin=True))
     if lock:
         query = query.with_for_update()
     asn = db.session.scalars(query).first()
@@ -222,7 +223,8 @@ def summary(asn: Asn) -> dict:
             "mode": asn.mode, "vehicle_no": asn.vehicle_no, "cartons": asn.cartons,
             "cartons_arrived": asn.cartons_arrived, "expected_qty": expected, "received_qty": received,
             "damaged_qty": sum(l.damaged_qty for l in asn.lines),
-            "parcels": len(asn.parcels), "parcels_received": sum(1 for p in asn.parcels if p.received_at)}
+            **({"parcels": len(asn.parcels), "parcels_received": sum(1 for p in asn.parcels if p.received_at)}
+               if asn.mode == "parcel" else {"parcels": 0, "parcels_received": 0})}
 
 
 def discrepancies(asn: Asn) -> list[dict]:

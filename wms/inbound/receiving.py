@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wms.core import numbering
 from wms.core.audit import current_actor, record
@@ -171,7 +172,6 @@ def receive(asn_id: int, data: dict) -> dict:
     if first:
         product.first_received_at = utcnow()
     db.session.flush()
-    db.session.refresh(line)
     publish(db.session, asns.ROOM, "receipt.posted", asns.summary(asn) | {"sku": product.sku, "qty": qty,
                                                                           "condition": condition})
     return answer("sku", "received", receipt=receipt_view(receipt, product, location),
@@ -220,11 +220,14 @@ def _count(asn: Asn, line: AsnLine, qty: int, condition: str, reason: str, *, ov
     values = {"received_qty": LINES.c.received_qty + qty, "damaged_qty": LINES.c.damaged_qty + damaged}
     if reason and (condition == "damaged" or over_allowed):
         values["discrepancy_reason"] = reason[:300]
-    counted = db.session.execute(sa.update(LINES).where(*where).values(**values).returning(LINES.c.id)).first()
+    counted = db.session.execute(sa.update(LINES).where(*where).values(**values).returning(
+        LINES.c.received_qty, LINES.c.damaged_qty, LINES.c.discrepancy_reason)).first()
     if counted is None:
         db.session.refresh(line)
         raise Conflict("over_receipt", sku=line.product.sku, expected=line.expected_qty,
                        received=line.received_qty, qty=qty)
+    for name, value in zip(("received_qty", "damaged_qty", "discrepancy_reason"), counted):
+        set_committed_value(line, name, value)         # what the statement wrote, without reading it again
 
 
 def _temp_location(asn: Asn, code: str | None) -> Location:
@@ -235,10 +238,10 @@ def _temp_location(asn: Asn, code: str | None) -> Location:
         if location.zone.kind != "temp_storage" or location.warehouse_id != asn.warehouse_id:
             raise Conflict("not_temp_storage", location=location.code, scanned=code)
         return location
-    used = db.session.scalar(sa.select(Receipt.location_id).where(Receipt.asn_id == asn.id)
-                             .order_by(Receipt.id.desc()).limit(1))
-    if used:
-        return db.session.get(Location, used)
+    used = db.session.scalars(sa.select(Location).join(Receipt, Receipt.location_id == Location.id)
+                              .where(Receipt.asn_id == asn.id).order_by(Receipt.id.desc()).limit(1)).first()
+    if used is not None:
+        return used
     load = (sa.select(StockBalance.location_id, sa.func.sum(StockBalance.qty).label("units"))
             .group_by(StockBalance.location_id).subquery())
     location = db.session.scalars(
