@@ -86,5 +86,5 @@ def lpn_labels(lpn: str, args):
                          "reason": args.get("reason", "")[:60]} for item in items]
     else:
         tpl = TEMPLATES["lpn"]
-        items = [{k: v for k, v in item.items() if k != "status"} for item in items]
+    items = [{k: v for k, v in item.items() if k in tpl.fields} for item in items]
     return answer(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, args)))
