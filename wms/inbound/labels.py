@@ -42,7 +42,7 @@ def carton_items(asn: Asn) -> list[dict]:
     cartons = asns.cartons(asn)
     if not cartons:
         raise NotFound("no_cartons", number=asn.number)
-    skus = ", ".join(l.product.sku for l in asn.lines[:4]) + (" …" if len(asn.lines) > 4 else "")
+    skus = ", ".join(f"{l.product.sku} × {l.expected_qty}" for l in asn.lines[:6]) + (" …" if len(asn.lines) > 6 else "")
     total_qty = sum(l.expected_qty for l in asn.lines)
     return [{"carton_id": c.code, "carton_no": c.carton_no, "carton_total": len(cartons), "asn_no": asn.number,
              "seller": f"{asn.seller.code} {asn.seller.name_zh}", "skus": skus, "total_qty": total_qty,
