@@ -6,10 +6,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from tests.databases import empty_database
-from wms import create_app
 from wms.errors import Conflict
 from wms.extensions import db
 from wms.inbound import receiving
@@ -20,22 +17,6 @@ from wms.inventory.models import StockBalance
 pytestmark = pytest.mark.live
 PDAS = 2
 SCANS_EACH = 20
-
-
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory):
-    with empty_database(tmp_path_factory.mktemp("receiving")) as url:
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
-        with app.app_context():
-            upgrade()
-            from wms.cli import FIXTURES
-            from wms.seed import load_demo
-            load_demo(FIXTURES)
-            db.session.commit()
-            db.session.remove()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_two_pdas_on_one_line_never_over_count(live_app):

@@ -6,10 +6,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from tests.databases import empty_database
-from wms import create_app
 from wms.errors import InsufficientStock
 from wms.extensions import db
 from wms.inventory import ledger, service
@@ -19,23 +16,6 @@ from wms.masterdata.models import Location, Product
 pytestmark = pytest.mark.live
 THREADS = 8
 TRIES_EACH = 10
-
-
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory):
-    with empty_database(tmp_path_factory.mktemp("concurrency")) as url:
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x",
-                          "SQLALCHEMY_ENGINE_OPTIONS": {} if url.startswith("sqlite") else {"pool_size": THREADS + 2}})
-        with app.app_context():
-            upgrade()
-            from wms.cli import FIXTURES
-            from wms.seed import load_demo
-            load_demo(FIXTURES)
-            db.session.commit()
-            db.session.remove()
-        yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_parallel_moves_of_the_same_units_never_overdraw(live_app):

@@ -109,6 +109,7 @@ def test_forecast_to_stored_bonded_stock(client, login, dbs, sandbox, scan_id):
     h.problem(over, 409, "over_receipt")
     got_a = post(client, "/api/v1/receiving/receipts", op, {"asn_id": asn_id, "product_id": a.id, "qty": 12,
                                                               "reason": "卖家多发2件 two extra"}, scan=scan_id())
+    assert got_a["receipt"]["qty"] == 12 and got_a["line"]["received_qty"] == 12
     got_b = post(client, "/api/v1/receiving/receipts", op, {"asn_id": asn_id, "product_id": b.id, "qty": 3},
                  scan=scan_id())
     h.problem(client.post("/api/v1/receiving/receipts", headers=op, json={

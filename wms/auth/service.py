@@ -155,6 +155,29 @@ def seller_scope():
     return user.seller_id if user is not None and user.is_seller else None
 
 
+def owning_seller(data: dict) -> int:
+    """Whose new document this is: a seller user's own (naming another is 403), or the ``seller_id``
+    warehouse staff must give (422 when missing)."""
+    scope = seller_scope()
+    if scope is not None:
+        if data.get("seller_id") not in (None, scope):
+            raise Forbidden("other_seller")
+        return scope
+    if data.get("seller_id") is None:
+        raise ValidationFailed({"seller_id": ["Missing data for required field."]})
+    return data["seller_id"]
+
+
+def owned(model, record_id: int, entity: str, *, lock: bool = False, seller_of=lambda obj: obj.seller_id):
+    """The record ``record_id`` of ``model``: 404 when it does not exist or, for a seller user, is not its own."""
+    query = sa.select(model).where(model.id == record_id)
+    obj = db.session.scalars(query.with_for_update() if lock else query).first()
+    if obj is None:
+        raise NotFound("record_not_found", entity=entity, id=record_id)
+    check_owner(obj, entity, seller_of(obj))
+    return obj
+
+
 def check_owner(obj, entity: str, seller_id: int | None) -> None:
     """A seller user asking for another seller's record is told it does not exist (no leak of ids)."""
     scope = seller_scope()

@@ -283,7 +283,7 @@ def get_temp_declaration(record_id):
 @blp.doc(summary="Declare (or redeclare after a rejection) as an inbound 核注清单 through the customs gateway",
          **SCAN_DOC)
 def declare_temp_declaration(record_id):
-    return declarations.declare(declarations.get(record_id))
+    return declarations.declare(declarations.get(record_id, lock=True))
 
 
 @blp.route("/temp-declarations/" + RECORD_ID + "/spot-checks", methods=["POST"])
@@ -294,7 +294,7 @@ def declare_temp_declaration(record_id):
 @blp.doc(summary="Record the lines customs selected for inspection (海关抽查); they are held when approved",
          **SCAN_DOC)
 def spot_check(data, record_id):
-    return declarations.select_spot_check(declarations.get(record_id), data["line_ids"], data["note"])
+    return declarations.select_spot_check(declarations.get(record_id, lock=True), data["line_ids"], data["note"])
 
 
 @blp.route("/temp-declaration-lines/" + RECORD_ID + "/inspection", methods=["POST"])
@@ -472,7 +472,7 @@ def get_disposal(record_id):
 @blp.doc(summary="Disposal event: approve, complete (goods leave stock and the account book), cancel",
          description="States: " + ", ".join(DISPOSAL.states) + ".", **SCAN_DOC)
 def disposal_event(data, record_id, event):
-    return disposal.fire(disposal.get(record_id), event, customs_ref=data["customs_ref"])
+    return disposal.fire(disposal.get(record_id, lock=True), event, customs_ref=data["customs_ref"])
 
 
 # --- rules ------------------------------------------------------------------------------------------------

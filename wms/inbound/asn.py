@@ -9,13 +9,12 @@ import io
 import sqlalchemy as sa
 from marshmallow import ValidationError
 from openpyxl import Workbook
-from sqlalchemy.orm import joinedload
 
-from wms.auth.service import check_owner, seller_scope
+from wms.auth.service import owned, owning_seller, seller_scope
 from wms.core import numbering
 from wms.core.audit import record, snapshot
 from wms.db import utcnow
-from wms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wms.errors import Conflict, NotFound, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.i18n import translate_errors
@@ -42,14 +41,7 @@ def number(prefix: str, series: str) -> str:
 
 
 def get(asn_id: int, *, lock: bool = False) -> Asn:
-    query = sa.select(Asn).where(Asn.id == asn_id).options(joinedload(Asn.seller, innerjoin=True))
-    if lock:
-        query = query.with_for_update()
-    asn = db.session.scalars(query).first()
-    if asn is None:
-        raise NotFound("record_not_found", entity="ASN", id=asn_id)
-    check_owner(asn, "ASN", asn.seller_id)
-    return asn
+    return owned(Asn, asn_id, "ASN", lock=lock)
 
 
 def by_code(code: str) -> Asn:
@@ -69,13 +61,7 @@ def by_code(code: str) -> Asn:
 
 
 def create(data: dict) -> Asn:
-    scope = seller_scope()
-    seller_id = scope if scope is not None else data.get("seller_id")
-    if scope is not None and data.get("seller_id") not in (None, scope):
-        raise Forbidden("other_seller")
-    if seller_id is None:
-        raise ValidationFailed({"seller_id": ["Missing data for required field."]})
-    seller = db.session.get(Seller, seller_id)
+    seller = db.session.get(Seller, owning_seller(data))
     if seller is None:
         raise ValidationFailed({"seller_id": ["Unknown reference."]})
     warehouse_id = data.get("warehouse_id") or db.session.scalar(

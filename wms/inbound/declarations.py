@@ -15,13 +15,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from wms.auth.service import check_owner
+from wms.auth.service import owned
 from wms.core.audit import current_actor, record
 from wms.customs import book, inv
 from wms.customs.ceb import new_guid
 from wms.customs.models import BookItem, CustomsRecord
 from wms.db import utcnow
-from wms.errors import Conflict, NotFound, ValidationFailed
+from wms.errors import Conflict, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound import asn as asns
@@ -34,12 +34,8 @@ from wms.masterdata.models import Location, Product, Seller, Warehouse, Zone
 ROOM = asns.ROOM
 
 
-def get(declaration_id: int) -> TempDeclaration:
-    found = db.session.get(TempDeclaration, declaration_id)
-    if found is None:
-        raise NotFound("record_not_found", entity="temp_declaration", id=declaration_id)
-    check_owner(found, "temp_declaration", found.seller_id)
-    return found
+def get(declaration_id: int, *, lock: bool = False) -> TempDeclaration:
+    return owned(TempDeclaration, declaration_id, "temp_declaration", lock=lock)
 
 
 def create_for_asn(asn: Asn) -> TempDeclaration | None:
@@ -264,11 +260,8 @@ def record_inspection(line: TempDeclarationLine, result: str, note: str = "") ->
 
 
 def line(line_id: int) -> TempDeclarationLine:
-    found = db.session.get(TempDeclarationLine, line_id)
-    if found is None:
-        raise NotFound("record_not_found", entity="temp_declaration_line", id=line_id)
-    check_owner(found, "temp_declaration_line", found.declaration.seller_id)
-    return found
+    return owned(TempDeclarationLine, line_id, "temp_declaration_line", lock=True,
+                 seller_of=lambda found: found.declaration.seller_id)
 
 
 def _listen() -> None:

@@ -11,12 +11,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from wms.auth.service import check_owner, seller_scope
+from wms.auth.service import owned, owning_seller
 from wms.core.audit import record, snapshot
 from wms.customs import book
 from wms.customs.models import BookItem
 from wms.db import utcnow
-from wms.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wms.errors import NotFound, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound import asn as asns
@@ -27,21 +27,12 @@ from wms.inventory.models import StockBalance
 from wms.masterdata.models import Product
 
 
-def get(disposal_id: int) -> Disposal:
-    found = db.session.get(Disposal, disposal_id)
-    if found is None:
-        raise NotFound("record_not_found", entity="disposal", id=disposal_id)
-    check_owner(found, "disposal", found.seller_id)
-    return found
+def get(disposal_id: int, *, lock: bool = False) -> Disposal:
+    return owned(Disposal, disposal_id, "disposal", lock=lock)
 
 
 def create(data: dict) -> Disposal:
-    scope = seller_scope()
-    seller_id = scope if scope is not None else data.get("seller_id")
-    if scope is not None and data.get("seller_id") not in (None, scope):
-        raise Forbidden("other_seller")
-    if seller_id is None:
-        raise ValidationFailed({"seller_id": ["Missing data for required field."]})
+    seller_id = owning_seller(data)
     errors, rows = {}, []
     wanted: dict[tuple, int] = defaultdict(int)
     for n, line in enumerate(data["lines"]):

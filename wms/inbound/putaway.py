@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from wms.auth.service import check_owner
+from wms.auth.service import owned
 from wms.core.audit import current_actor
 from wms.db import utcnow
 from wms.errors import Conflict, NotFound, ValidationFailed
@@ -142,11 +142,7 @@ def _backlog() -> None:
 
 
 def get(task_id: int) -> PutawayTask:
-    task = db.session.get(PutawayTask, task_id)
-    if task is None:
-        raise NotFound("record_not_found", entity="putaway_task", id=task_id)
-    check_owner(task, "putaway_task", task.seller_id)
-    return task
+    return owned(PutawayTask, task_id, "putaway_task", lock=True)
 
 
 def task_view(task: PutawayTask) -> dict:
@@ -209,7 +205,7 @@ def complete(task: PutawayTask, code: str, reason: str = "") -> dict:
         raise Conflict("not_storage_location", location=target.code, scanned=code)
     if target.id != task.suggested_location_id:
         if not reason:
-            raise ValidationFailed({"reason": [f"Not the suggested location; say why."]},
+            raise ValidationFailed({"reason": ["Not the suggested location; say why."]},
                                    code="putaway_reason_required", suggested=task.suggested_location.code
                                    if task.suggested_location else None, scanned=code)
         if not _fits(task, target) or not _accepted_here(task.product, target):

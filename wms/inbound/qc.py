@@ -12,10 +12,10 @@ import math
 
 import sqlalchemy as sa
 
-from wms.auth.service import check_owner
+from wms.auth.service import owned
 from wms.core.audit import current_actor
 from wms.db import utcnow
-from wms.errors import Conflict, NotFound, ValidationFailed
+from wms.errors import NotFound, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound import asn as asns
@@ -67,12 +67,7 @@ def create_task(product: Product, location: Location, qty: int, receipt: Receipt
 
 
 def get(task_id: int, *, lock: bool = False) -> QcTask:
-    query = sa.select(QcTask).where(QcTask.id == task_id)
-    task = db.session.scalars(query.with_for_update() if lock else query).first()
-    if task is None:
-        raise NotFound("record_not_found", entity="qc_task", id=task_id)
-    check_owner(task, "qc_task", task.seller_id)
-    return task
+    return owned(QcTask, task_id, "qc_task", lock=lock)
 
 
 def by_scan(code: str) -> QcTask:
