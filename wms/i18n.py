@@ -68,6 +68,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gs1_settings_invalid": ("The GS1 setting {setting} is not valid ({value}); SSCCs cannot be made.",
                              "GS1 设置 {setting} 无效（{value}），无法生成 SSCC。"),
     "service_unavailable": ("The database is not reachable.", "数据库不可用。"),
+    # inbound
+    "asn_not_editable": ("Forecast {number} is {current_state}: it can only be changed as a draft.",
+                         "入库预报 {number} 当前状态为 {current_state}，仅草稿可修改。"),
+    "asn_empty": ("The forecast has nothing to receive yet.", "入库预报尚无可收货的内容。"),
+    "asn_not_submitted": ("Forecast {number} is {current_state}: carton labels come with submission.",
+                          "入库预报 {number} 当前状态为 {current_state}，提交后才能打印箱唛。"),
+    "no_cartons": ("Forecast {number} has no cartons to label.", "入库预报 {number} 没有可打印箱唛的箱子。"),
+    "unknown_asn": ("No forecast matches {scanned}.", "未找到与 {scanned} 对应的入库预报。"),
+    "spot_check_too_late": ("Declaration {number} is {current_state}: spot checks are chosen before approval.",
+                            "暂存入库单 {number} 当前状态为 {current_state}，海关抽查须在审批通过前选定。"),
+    "not_on_hold": ("Line {seq_no} of {number} is not held for inspection.",
+                    "{number} 第 {seq_no} 行不在查验扣留中。"),
+    "already_inspected": ("Line {seq_no} of {number} was already inspected ({result}).",
+                          "{number} 第 {seq_no} 行已录入查验结果（{result}）。"),
+    "no_book_item": ("No account-book item for {skus} in book {book_no} of {seller}; file them in the book first.",
+                     "卖家 {seller} 的账册 {book_no} 中没有 {skus} 的料号，请先完成账册备案。"),
+    "customs_ref_required": ("Give the customs document of the disposal.", "请填写处置的海关单证。"),
+    "reason_required": ("Give a reason.", "请填写原因。"),
+    "discrepancy_reason_required": ("Over, short or damaged quantities need a reason.", "多到、少到或破损须说明原因。"),
 }
 
 # Field-level messages from marshmallow and from our validators.
@@ -121,6 +140,17 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "Give either data or items.": "请提供 data 或 items（二选一）。",
     "The printer uses another language; choose its language or pdf.": "该打印机使用其他指令语言，请选择其语言或 PDF。",
     "The label is larger than this printer's stock.": "标签尺寸大于该打印机的标签纸。",
+    "A forecast needs at least one line.": "入库预报至少需要一行明细。",
+    "A parcel forecast needs its parcel list.": "集货包裹预报须提供包裹清单。",
+    "Unknown SKU or barcode {code}.": "未知 SKU 或条码 {code}。",
+    "{sku} is already on another line.": "{sku} 已在其他行中。",
+    "{sku} needs a lot (batch) number.": "{sku} 须填写批次号。",
+    "Say what the defect is.": "请说明不良原因。",
+    "Must be between {min} and {max}.": "必须在 {min} 到 {max} 之间。",
+    "Only {free} defective units of {sku} at {location}.": "{location} 的 {sku} 仅有 {free} 件不良品。",
+    "Unknown location {code}.": "未知库位 {code}。",
+    "Give the customs document of the destruction (销毁核注清单).": "请填写销毁的海关单证（销毁核注清单）。",
+    "Over, short or damaged quantities need a reason.": "多到、少到或破损须说明原因。",
 }
 
 

@@ -26,7 +26,7 @@ from wms.masterdata.rules import fold_width
 
 ROOM = "inbound"
 HEADER_FIELDS = ("reference", "mode", "blind", "expected_at", "carrier_id", "vehicle_no", "driver", "note",
-                 "warehouse_id")
+                 "warehouse_id", "cartons")
 # Excel columns for forecast lines: key, English, Chinese
 LINE_COLUMNS = [("sku", "SKU", "SKU"), ("barcode", "Barcode", "条码"), ("expected_qty", "Quantity", "预报数量"),
                 ("cartons", "Cartons", "箱数"), ("lot", "Lot", "批次"), ("expiry", "Expiry", "有效期")]
@@ -72,6 +72,7 @@ def create(data: dict) -> Asn:
     db.session.flush()
     _set_lines(asn, data.get("lines") or [])
     _set_parcels(asn, data.get("parcels") or [])
+    _count_cartons(asn, data)
     record("asn.create", asn, before=None, after=_snapshot(asn))
     return asn
 
@@ -86,6 +87,7 @@ def update(asn: Asn, data: dict) -> Asn:
         _set_lines(asn, data["lines"])
     if "parcels" in data:
         _set_parcels(asn, data["parcels"])
+    _count_cartons(asn, data)
     db.session.flush()
     db.session.refresh(asn)
     record("asn.update", asn, before=before, after=_snapshot(asn))
@@ -136,10 +138,14 @@ def _set_lines(asn: Asn, lines: list[dict]) -> None:
     for n, (product, line) in enumerate(rows, start=1):
         db.session.add(AsnLine(asn_id=asn.id, line_no=n, product_id=product.id, expected_qty=line["expected_qty"],
                                cartons=line.get("cartons", 0), lot=line.get("lot", ""), expiry=line.get("expiry")))
-    if rows and not asn.cartons:
-        asn.cartons = sum(line.get("cartons", 0) for _, line in rows)
     db.session.flush()
     db.session.expire(asn, ["lines"])
+
+
+def _count_cartons(asn: Asn, data: dict) -> None:
+    """The forecast's carton count as given, else (when lines are given) the sum of the lines' cartons."""
+    if not data.get("cartons") and "lines" in data:
+        asn.cartons = sum(line.get("cartons", 0) for line in data["lines"])
 
 
 def _set_parcels(asn: Asn, parcels: list[dict]) -> None:
@@ -314,5 +320,4 @@ def import_lines(asn: Asn, data: bytes) -> Asn:
             merged[key]["cartons"] = merged[key].get("cartons", 0) + line.get("cartons", 0)
         else:
             merged[key] = dict(line)
-    asn.cartons = 0
     return update(asn, {"lines": list(merged.values())})

@@ -39,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "legal_unit1": ("Legal unit 1", "法定第一计量单位"), "legal_factor1": ("Legal qty 1 per unit", "法定第一数量/单位"),
     "legal_unit2": ("Legal unit 2", "法定第二计量单位"), "legal_factor2": ("Legal qty 2 per unit", "法定第二数量/单位"),
     "book_item_no": ("Book item no.", "账册备案料号"),
+    "mode": ("Mode", "模式"), "asn_id": ("ASN id", "预报单ID"), "condition": ("Condition", "状态"),
 }
 
 

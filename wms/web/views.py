@@ -115,6 +115,8 @@ def _nav() -> list[tuple[str, str]]:
         items.append(("/admin/scan-exceptions", _(*LISTS["scan-exceptions"][:2])))
     if allowed(user.role, "labels.print"):
         items.append(("/admin/labels", _("Labels", "标签打印")))
+    from wms.web.inbound import nav_items
+    items += nav_items(user, prefix)
     return items
 
 
@@ -191,12 +193,15 @@ def _scoped(query, column):
 STATE_FILTERS = {"status": GOODS.states, "filing_status": FILING.states, "role": ROLES}
 
 
-def _filter_widgets(listing, references: dict) -> list[forms.Widget]:
-    """Filters of a list screen: yes/no for flags, a choice of records for references, else text."""
+def _filter_widgets(listing, references: dict, value_labels: dict | None = None) -> list[forms.Widget]:
+    """Filters of a list screen: yes/no for flags, a choice of records for references, a list's own
+    values (``value_labels``: {filter: {value: label}}), else text."""
     from marshmallow import fields as mf
     out = []
     for key, (fld, _attr) in listing.filters.items():
-        if key in references and not (g.user.is_seller and key == "seller_id"):
+        if value_labels and key in value_labels:
+            choices = [("", "—"), *value_labels[key].items()]
+        elif key in references and not (g.user.is_seller and key == "seller_id"):
             choices = [("", "—"), *forms._reference_choices(references[key])]
         elif isinstance(fld, mf.Boolean):
             choices = [("", "—"), ("true", _("Yes", "是")), ("false", _("No", "否"))]
@@ -212,10 +217,12 @@ def _filter_widgets(listing, references: dict) -> list[forms.Widget]:
 
 
 def _list_page(name: str, *, title: str, permission: str, listing, base_query, link=None, new_url=None,
-               references=None, actions=None, import_url=None):
+               references=None, actions=None, import_url=None, value_labels=None, staff_only=False, extra=None):
+    """A list screen. ``value_labels`` ({column key: {value: label}}) names a list's own state values in
+    its cells and filters; ``extra`` is HTML-safe markup (links, forms) shown in the title bar."""
     if (r := _signed_in()) is not None:
         return r
-    if not allowed(g.user.role, permission):
+    if not allowed(g.user.role, permission) or (staff_only and g.user.is_seller):
         raise Forbidden(role=g.user.role)
     args = load_args(listing.args_schema(name.title())(), request.args)
     query = listing.apply(base_query, args)
@@ -225,11 +232,11 @@ def _list_page(name: str, *, title: str, permission: str, listing, base_query, l
     from wms.core.listing import page
     result = page(query, args)
     here = {k: v for k, v in request.args.items() if k not in ("page", "format")}
-    filters = _filter_widgets(listing, references or {})
+    filters = _filter_widgets(listing, references or {}, value_labels)
     return render_template("list.html", title=title, result=result, columns=listing.columns,
                            sortable=set(listing.sort) | {"id"}, sort=args.get("sort") or listing.default_sort,
                            q=args.get("q", ""), filters=filters, link=link, new_url=new_url, actions=actions,
-                           import_url=import_url,
+                           import_url=import_url, value_labels=value_labels or {}, extra=extra,
                            query=lambda **kw: "?" + urlencode({**here, **kw}))
 
 
@@ -369,6 +376,20 @@ def import_products():
     return redirect(f"{_prefix()}/products")
 
 
+@bp.get("/admin/products/import-template.xlsx")
+@bp.get("/oms/products/import-template.xlsx")
+def product_import_template():
+    """The product-filing workbook for a signed-in browser (the API's route needs a bearer token)."""
+    if (r := _signed_in()) is not None:
+        return r
+    if not allowed(g.user.role, "products.read"):
+        raise Forbidden(role=g.user.role)
+    from flask import Response
+    from wms.masterdata import importer
+    return Response(importer.template(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="product-filings.xlsx"'})
+
+
 # --- forms ---------------------------------------------------------------------------------------------
 
 def _hidden(res) -> tuple:
@@ -472,3 +493,6 @@ def filing_event(resource: str, record_id: int, event: str):
     except WmsError as exc:
         flash(message(exc.code, **exc.params), "error")
     return redirect(f"{_prefix()}/{res.name}/{record_id}")
+
+
+from wms.web import inbound as _inbound_screens  # noqa: E402,F401  (registers the inbound screens on bp)
