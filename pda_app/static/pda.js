@@ -53,7 +53,34 @@
       role_admin: "管理员", role_supervisor: "主管", role_operator: "作业员", role_customs: "关务", role_seller: "卖家",
       st_temp_stored: "暂存", st_customs_hold: "海关查验扣留", st_released: "已放行", st_qc_pending: "待质检",
       st_available: "可用", st_defective: "不良品", st_seized: "海关没收",
-      pendingBadge: "待同步 {n} 条", online: "在线", offline: "离线"
+      pendingBadge: "待同步 {n} 条", online: "在线", offline: "离线",
+      receive: "收货", receiveHint: "预报单 → 商品 → 数量 → LPN 标签", putaway: "上架",
+      putawayHint: "LPN → 推荐库位 → 扫描库位确认", promptAsn: "扫描预报单号、箱唛或参考号",
+      promptSku: "预报单 {number}：请扫描商品", promptParcel: "预报单 {number}：请扫描包裹运单号",
+      promptQtyAnyway: "输入数量，点「收货」（加入预报单）", promptRcvQty: "{sku}：输入数量，点「收货」", promptReason: "请填写原因，再点「收货」",
+      promptPutawayLpn: "扫描要上架的 LPN 或商品", promptPutawayLocation: "扫描上架库位",
+      promptPutawayReason: "选择原因，或扫描推荐库位 {location}", promptWait: "正在提交，请稍候再扫描",
+      expect_product: "商品条码或 SKU", expect_putaway: "LPN 或商品条码", expect_putawayLocation: "库位或 LPN",
+      needsNetwork: "此步骤需要联网：当前无法连接服务器", opening: "正在打开 {code}…", identifying: "正在识别 {code}…",
+      asnLabel: "预报单", progress: "已收 {received} / {expected} 件", progressBlind: "已收 {received} 件（盲收）",
+      damagedCount: "破损 {n}", parcelsProgress: "包裹 {received} / {total}", blind: "盲收",
+      firstArrival: "首次到货", measureTitle: "首次到货：称重并测量一件", weightKg: "重量 kg", lengthCm: "长 cm",
+      widthCm: "宽 cm", heightCm: "高 cm", next: "下一步", measureMissing: "请填写重量和三边尺寸",
+      good: "良品", damaged: "破损", reason: "原因", reasonRequired: "请填写原因", lotRequired: "该商品需要批次号",
+      receiveBtn: "收货", onePerScan: "之后每扫描一次该商品 = 收货 1 件", lineLabel: "第 {n} 行",
+      perScanDone: "逐件收货 +{qty}：本轮共 {n} 件，在 {lpn}", receivedTitle: "已收货", receivedTo: "放入 {location}",
+      printLabel: "打印 LPN 标签", labelLoading: "正在获取标签…", labelFailed: "无法获取标签：{detail}",
+      unknownActions: "请选择：", linkTo: "关联为预报单中的商品：", setAside: "隔离，交主管处理", note: "备注",
+      notOnAsnAction: "仍然收货（加入预报单）", addLineOn: "将作为新行加入预报单",
+      finish: "完成收货", finishReason: "差异原因（多收、少收或破损）", finishArm: "再点一次「完成收货」确认",
+      finished: "收货完成：{number}", finishedDetail: "已生成暂存入库单草稿", changeAsn: "换一张预报单",
+      parcelTitle: "包裹已收", orderNo: "订单号", location: "库位",
+      suggested: "推荐库位", noSuggestion: "没有推荐库位", strategy: "策略", from: "来源",
+      paReasonTitle: "不是推荐库位：请选择原因", paReason_full: "库位已满", paReason_damaged: "库位损坏",
+      paReason_closer: "就近", paReason_other: "其他原因", strategy_fixed: "固定库位", strategy_consolidate: "同品合并",
+      strategy_empty: "空库位", putawayDone: "已上架", putawayTo: "{from} → {to}",
+      task_receive: "收货", task_parcel: "包裹收货", task_link: "关联条码", task_setaside: "隔离货物",
+      task_finish: "完成收货", task_putaway: "上架"
     },
     "en": {
       app: "Bonded WMS PDA", tagline: "Cross-border export bonded warehouse · handheld", username: "User name",
@@ -109,7 +136,38 @@
       role_admin: "Admin", role_supervisor: "Supervisor", role_operator: "Operator", role_customs: "Customs", role_seller: "Seller",
       st_temp_stored: "Temp-stored", st_customs_hold: "Customs hold", st_released: "Released", st_qc_pending: "QC pending",
       st_available: "Available", st_defective: "Defective", st_seized: "Seized",
-      pendingBadge: "{n} waiting to sync", online: "Online", offline: "Offline"
+      pendingBadge: "{n} waiting to sync", online: "Online", offline: "Offline",
+      receive: "Receive", receiveHint: "ASN → product → quantity; print the LPN label", putaway: "Putaway",
+      putawayHint: "LPN → suggested location → scan it", promptAsn: "Scan the ASN number, a carton label or the reference",
+      promptSku: "ASN {number}: scan a product", promptParcel: "ASN {number}: scan a parcel's waybill number",
+      promptQtyAnyway: "Key the quantity, tap Receive (adds it to the ASN)", promptRcvQty: "{sku}: key the quantity, tap Receive", promptReason: "Give a reason, then tap Receive",
+      promptPutawayLpn: "Scan the LPN (or product) to put away", promptPutawayLocation: "Scan the location",
+      promptPutawayReason: "Choose a reason, or scan the suggested location {location}", promptWait: "Sending; scan again in a moment",
+      expect_product: "a product barcode or SKU", expect_putaway: "an LPN or product barcode",
+      expect_putawayLocation: "a location or an LPN",
+      needsNetwork: "This step needs the network: the server cannot be reached", opening: "Opening {code}…",
+      identifying: "Identifying {code}…", asnLabel: "ASN", progress: "{received} of {expected} received",
+      progressBlind: "{received} received (blind)", damagedCount: "{n} damaged", parcelsProgress: "Parcels {received} / {total}",
+      blind: "Blind", firstArrival: "First arrival", measureTitle: "First arrival: weigh and measure one unit",
+      weightKg: "Weight kg", lengthCm: "Length cm", widthCm: "Width cm", heightCm: "Height cm", next: "Next",
+      measureMissing: "Enter the weight and all three sides", good: "Good", damaged: "Damaged", reason: "Reason",
+      reasonRequired: "Give a reason", lotRequired: "This product needs a lot number", receiveBtn: "Receive",
+      onePerScan: "From now on each scan of this product receives 1 unit", lineLabel: "Line {n}",
+      perScanDone: "+{qty} received: {n} this run, on {lpn}", receivedTitle: "Received", receivedTo: "Put on {location}",
+      printLabel: "Print LPN label", labelLoading: "Getting the label…", labelFailed: "Cannot get the label: {detail}",
+      unknownActions: "Choose:", linkTo: "It is this product of the ASN:", setAside: "Set aside for a supervisor",
+      note: "Note", notOnAsnAction: "Receive anyway (add to the ASN)", addLineOn: "Added to the ASN as a new line",
+      finish: "Finish receiving", finishReason: "Reason for the differences (over, short, damaged)",
+      finishArm: "Tap Finish receiving again to confirm", finished: "Receiving finished: {number}",
+      finishedDetail: "A draft temporary-storage declaration was made", changeAsn: "Another ASN",
+      parcelTitle: "Parcel received", orderNo: "Order", location: "Location",
+      suggested: "Suggested location", noSuggestion: "No suggestion", strategy: "Strategy", from: "From",
+      paReasonTitle: "Not the suggested location: choose a reason", paReason_full: "Location full",
+      paReason_damaged: "Location damaged", paReason_closer: "Closer", paReason_other: "Other reason",
+      strategy_fixed: "fixed location", strategy_consolidate: "with the same product", strategy_empty: "empty location",
+      putawayDone: "Stored", putawayTo: "{from} → {to}",
+      task_receive: "Receive", task_parcel: "Parcel receipt", task_link: "Link barcode", task_setaside: "Set aside",
+      task_finish: "Finish receiving", task_putaway: "Putaway"
     }
   };
 
@@ -122,6 +180,8 @@
   var shiftStarted = false;
   var layer = null;
   var move = null;
+  var rcv = null;                    // the receiving draft (收货)
+  var pa = null;                     // the putaway draft (上架)
   var signoutArmed = false;
   var toastTimer = null;
   var messageKind = "";
@@ -197,6 +257,8 @@
     updateBadge(PdaQueue.lastCounts());
     if (screen === "home" || screen === "shift") { renderWho(); }
     if (screen === "task" && move) { renderDraft(); }
+    if (screen === "task" && rcv) { renderReceive(); }
+    if (screen === "task" && pa) { renderPutaway(); }
   }
 
   function show(name) {
@@ -258,8 +320,8 @@
   }
 
   /* One API call from a screen; a 401 means the token is gone: keep everything, ask for a new sign-in. */
-  function call(method, path, body) {
-    return PdaApi.request(method, path, body).then(function (r) {
+  function call(method, path, body, headers) {
+    return PdaApi.request(method, path, body, headers).then(function (r) {
       setNetwork(!r.network);
       if (r.status === 401 && path !== "/api/v1/auth/token") { authNeeded(); }
       return r;
@@ -285,8 +347,9 @@
   function setStep(step) {
     if (!layer) { return; }
     if (step) {
-      var promptKey = step.prompt, params = step.params;
-      step.promptText = function () { return t(promptKey, params); };
+      var promptKey = step.prompt, params = step.params, text = step.text;
+      // A server-made prompt (already in the user's language) is shown as it came.
+      step.promptText = function () { return text ? text : t(promptKey, params); };
     }
     layer.setStep(step);
   }
@@ -299,6 +362,7 @@
 
   function expectedText(step) {
     var accept = step ? step.accept : [];
+    if (step && step.expect) { return t("expect_" + step.expect); }
     if (accept.indexOf("any") >= 0) { return t("expect_any"); }
     if (accept.length === 1) { return t("expect_" + accept[0]); }
     if (accept.indexOf("location") >= 0 && accept.length > 1 && step.name === "move-qty") { return t("expect_location"); }
@@ -379,6 +443,7 @@
   }
 
   function showHome() {
+    rcv = null; pa = null;
     show("home");
     renderWho();
     signoutArmed = false;
@@ -467,12 +532,15 @@
       (sub ? "<small>" + esc(sub) + "</small>" : "") + "</div>";
   }
 
+  function showPane(name) {
+    each("#screen-task .pane", function (el) { el.hidden = el.id !== "pane-" + name; });
+  }
+
   function startLookup(initialScan) {
-    move = null;
+    move = null; rcv = null; pa = null;
     show("task");
     $("task-title").textContent = t("lookup");
-    $("pane-lookup").hidden = false;
-    $("pane-move").hidden = true;
+    showPane("lookup");
     $("lookup-result").innerHTML = "";
     setStep({ name: "lookup", prompt: "promptLookup", accept: ["any"], onScan: lookup });
     if (initialScan) { lookup(initialScan); }
@@ -492,7 +560,7 @@
     }
     say(t("lookingUp", { code: printable(code) }), "info");
     call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
-      if (screen !== "task" || move) { return; }
+      if (screen !== "task" || move || rcv || pa) { return; }
       if (r.network) {
         PdaFeedback.error(); say(t("lookupOffline"), "error"); $("lookup-result").innerHTML = ""; return;
       }
@@ -513,10 +581,10 @@
   var MOVE_PROMPT = { from: "promptFrom", item: "promptItem", qty: "promptQty", to: "promptTo", lpn: "promptLpn" };
 
   function startMove() {
+    rcv = null; pa = null;
     show("task");
     $("task-title").textContent = t("move");
-    $("pane-lookup").hidden = true;
-    $("pane-move").hidden = false;
+    showPane("move");
     $("move-result").innerHTML = "";
     resetMove();
   }
@@ -719,6 +787,772 @@
     }
   }
 
+  // ------------------------------------------------------------------ receiving (收货) and putaway (上架)
+  /* Both are driven by the server's scenario answers: each answer names the next `step`, carries its `prompt`
+     (already in the user's language) and the data to show. Scans that change stock go through the offline
+     queue (Idempotency-Key, replayed later when offline); the scans that only find what to work on next
+     (open an ASN, identify a product, find a putaway task) need the answer at once, so they are sent live,
+     each with its own Idempotency-Key, and say so when there is no network. */
+
+  var PRODUCT_KINDS = ["gtin", "sku", "unknown", "gs1"];
+  var RCV_ACCEPT = { asn: ["any"], sku: PRODUCT_KINDS, measure: PRODUCT_KINDS, qty: PRODUCT_KINDS, parcel: ["any"] };
+  var MEASURES = ["weight_kg", "length_cm", "width_cm", "height_cm"];
+
+  function scanCode(scan) {
+    return scan.kind === "unknown" || scan.kind === "sku" ? scan.text : scan.value;
+  }
+
+  /* A product scan as the server reads it: a GS1 code in its "(01)…(10)…" form keeps its lot and expiry. */
+  function productBarcode(scan) {
+    if (scan.gs1 && scan.ais && scan.fields) {
+      return scan.ais.map(function (ai) { return "(" + ai + ")" + scan.fields[ai]; }).join("");
+    }
+    return scanCode(scan);
+  }
+
+  /* "The same product" for one-per-scan: the same GTIN (and the same lot, when the code carries one). */
+  function productKey(scan) {
+    return (scan.kind === "gtin" ? scan.value : String(scanCode(scan)).toUpperCase()) + (scan.lot ? "|" + scan.lot : "");
+  }
+
+  function live(path, body) {
+    return call("POST", path, body, { "Idempotency-Key": PdaApi.uuid() });
+  }
+
+  function busyStep(name) {
+    setStep({ name: name + "-busy", prompt: "promptBusy", accept: ["any"], onScan: function () {
+      PdaFeedback.error(); say(t("promptWait"), "warn");
+    } });
+  }
+
+  function productName(p) {
+    if (!p) { return ""; }
+    return lang === "en" ? (p.name_en || p.name_zh || "") : (p.name_zh || p.name_en || "");
+  }
+
+  function problemCode(r) { return (r && r.data && r.data.code) || ""; }
+
+  /* A scenario problem's localized `detail` (it names the scanned value); field errors only when there is none. */
+  function detailText(r) {
+    if (r.outcome === "unsaved") { return t("unsaved"); }
+    if (r.network) { return t("needsNetwork"); }
+    if (!r.data || !r.data.detail || r.data.code === "validation_failed") { return problemText(r); }
+    return r.data.detail;
+  }
+
+  function inputValue(id) { return String($(id).value || "").replace(/^\s+|\s+$/g, ""); }
+
+  // ---- receiving: state and rendering
+
+  function startReceive() {
+    move = null; pa = null;
+    show("task");
+    $("task-title").textContent = t("receive");
+    showPane("receive");
+    rcv = newReceive();
+    goRcv("asn");
+  }
+
+  function newReceive() {
+    return { step: "asn", asn: null, lines: [], item: null, qty: 1, qtyFresh: true, condition: "good",
+             needReason: false, addLine: false, measures: null, problem: null, run: null, result: "",
+             finishNeedsReason: false, finishArmed: false };
+  }
+
+  function goRcv(step, text) {
+    if (rcv.step !== step) { window.scrollTo(0, 0); }
+    rcv.step = step;
+    rcv.finishArmed = false;
+    var prompts = { asn: "promptAsn", sku: "promptSku", parcel: "promptParcel", measure: "measureTitle", qty: "promptRcvQty" };
+    var item = rcv.item;
+    renderReceive();
+    setStep({ name: "receive-" + step, text: text || "", prompt: prompts[step], params: {
+                number: rcv.asn ? rcv.asn.number : "", sku: item ? (item.product ? item.product.sku : printable(item.barcode)) : "" },
+              accept: RCV_ACCEPT[step], expect: step === "sku" || step === "qty" || step === "measure" ? "product" : null,
+              onScan: onReceiveScan });
+  }
+
+  function applyAsn(asn) {
+    if (!asn) { return; }
+    var lines = asn.lines;
+    rcv.asn = asn;
+    if (lines) { rcv.lines = lines; }
+  }
+
+  function applyLine(line) {
+    if (!line) { return; }
+    rcv.lines.forEach(function (l) {
+      if (l.line_no === line.line_no) {
+        l.received_qty = line.received_qty; l.damaged_qty = line.damaged_qty;
+        if (line.expected_qty != null) { l.expected_qty = line.expected_qty; }
+      }
+    });
+  }
+
+  function asnProgress(asn) {
+    if (asn.mode === "parcel") { return t("parcelsProgress", { received: asn.parcels_received || 0, total: asn.parcels || 0 }); }
+    if (asn.blind || asn.expected_qty == null) { return t("progressBlind", { received: asn.received_qty || 0 }); }
+    return t("progress", { received: asn.received_qty || 0, expected: asn.expected_qty });
+  }
+
+  function renderReceive() {
+    if (!rcv) { return; }
+    var step = rcv.step, asn = rcv.asn, item = rcv.item;
+    $("rcv-asn").innerHTML = asn ? "<div class=\"asn-head\"><span class=\"chip\">" + esc(t("asnLabel")) + "</span><b>" +
+      esc(asn.number) + "</b>" + (asn.blind ? "<span class=\"chip warn\">" + esc(t("blind")) + "</span>" : "") +
+      "<small>" + esc(asn.seller || "") + " · " + esc(asnProgress(asn)) +
+      (asn.damaged_qty ? " · " + esc(t("damagedCount", { n: asn.damaged_qty })) : "") + "</small></div>" : "";
+    $("rcv-result").innerHTML = rcv.result || "";
+    renderProblem();
+    var showItem = item && (step === "measure" || step === "qty");
+    $("rcv-item").innerHTML = showItem ? itemCard(item) : "";
+    $("rcv-measure").hidden = step !== "measure";
+    $("rcv-qty").hidden = step !== "qty";
+    if (step === "qty") {
+      $("rcv-qty-value").textContent = String(rcv.qty);
+      each("#rcv-condition [data-condition]", function (b) {
+        var on = b.getAttribute("data-condition") === rcv.condition;
+        b.className = on ? "on " + rcv.condition : "";
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      $("rcv-lot-field").hidden = !(item && (item.needsLot || item.lot));
+      $("rcv-reason-field").hidden = !(rcv.condition === "damaged" || rcv.needReason);
+      $("rcv-reason-field").className = rcv.needReason ? "needed" : "";
+      $("rcv-per-scan").hidden = !item;
+    }
+    $("rcv-lines").innerHTML = step === "sku" && rcv.lines.length ? linesList(rcv.lines) : "";
+    $("rcv-finish-box").hidden = !asn || step === "asn";
+    $("rcv-finish-reason-box").hidden = !rcv.finishNeedsReason;
+    $("rcv-reset").hidden = !asn;
+  }
+
+  function itemCard(item) {
+    var p = item.product, line = item.line;
+    var meta = [];
+    if (line) {
+      meta.push(esc(t("lineLabel", { n: line.line_no })) + " · " + esc(line.expected_qty != null ?
+        t("progress", { received: line.received_qty, expected: line.expected_qty }) : t("progressBlind", { received: line.received_qty })));
+    }
+    if (item.lot) { meta.push(esc(t("lot")) + " " + esc(item.lot)); }
+    if (item.expiry) { meta.push(esc(t("expiry")) + " " + esc(item.expiry)); }
+    if (rcv.addLine) { meta.push("<span class=\"warn-text\">" + esc(t("addLineOn")) + "</span>"); }
+    return "<div class=\"item-card\"><div><b class=\"sku\">" + esc(p ? p.sku : printable(item.barcode)) + "</b>" +
+      (p && p.first_arrival ? "<span class=\"chip warn\">" + esc(t("firstArrival")) + "</span>" : "") + "</div>" +
+      (p ? "<span class=\"name\">" + esc(productName(p)) + "</span>" : "") +
+      (meta.length ? "<span class=\"meta\">" + meta.join(" · ") + "</span>" : "") + "</div>";
+  }
+
+  function linesList(lines) {
+    return "<ul class=\"lines\">" + lines.map(function (l) {
+      var done = l.expected_qty != null && l.received_qty >= l.expected_qty;
+      return "<li class=\"" + (done ? "done" : "") + "\"><div class=\"stock-main\"><b class=\"sku\">" + esc(l.sku) + "</b>" +
+        "<span class=\"name\">" + esc(productName(l)) + "</span>" +
+        (l.damaged_qty ? "<span class=\"meta error-text\">" + esc(t("damagedCount", { n: l.damaged_qty })) + "</span>" : "") +
+        "</div><div class=\"stock-qty\"><b>" + esc(l.received_qty) + "</b>" +
+        (l.expected_qty != null ? "<small>/ " + esc(l.expected_qty) + "</small>" : "") + "</div></li>";
+    }).join("") + "</ul>";
+  }
+
+  function renderProblem() {
+    var p = rcv.problem, html = "";
+    if (p && p.kind === "unknown") {
+      html = "<div class=\"card problem\"><p class=\"error-text\"><b>" + esc(p.detail) + "</b></p>" +
+        (rcv.lines.length ? "<p class=\"muted\">" + esc(t("linkTo")) + "</p>" + rcv.lines.map(function (l) {
+          return "<button type=\"button\" class=\"big choice\" data-link=\"" + esc(l.product_id) + "\"><b>" + esc(l.sku) +
+            "</b><small>" + esc(productName(l)) + "</small></button>";
+        }).join("") : "") +
+        "<div class=\"form compact\"><label><span>" + esc(t("note")) + "</span><input id=\"rcv-aside-note\" autocomplete=\"off\" maxlength=\"300\"></label></div>" +
+        "<button type=\"button\" class=\"big warn-btn\" id=\"rcv-set-aside\">" + esc(t("setAside")) + "</button></div>";
+    } else if (p && p.kind === "not_on_asn") {
+      html = "<div class=\"card problem\"><p class=\"error-text\"><b>" + esc(p.detail) + "</b></p>" +
+        "<button type=\"button\" class=\"big warn-btn\" id=\"rcv-anyway\">" + esc(t("notOnAsnAction")) + "</button></div>";
+    }
+    var box = $("rcv-problem");
+    var note = $("rcv-aside-note");
+    var kept = note ? note.value : "";
+    box.innerHTML = html;
+    if ($("rcv-aside-note")) { $("rcv-aside-note").value = kept; }
+  }
+
+  function receiptCard(receipt) {
+    return "<div class=\"result ok receipt\"><b>" + icon("check") + esc(t("receivedTitle")) + "</b>" +
+      "<span class=\"big-line\">" + esc(receipt.sku) + " × " + esc(receipt.qty) +
+      (receipt.condition === "damaged" ? " · " + esc(t("damaged")) : "") + "</span>" +
+      "<span class=\"lpn-line\">" + esc(t("lpn")) + " <b class=\"lpn\" id=\"rcv-lpn\">" + esc(receipt.lpn) + "</b></span>" +
+      "<span>" + esc(t("receivedTo", { location: receipt.location })) + (receipt.lot ? " · " + esc(t("lot")) + " " + esc(receipt.lot) : "") +
+      "</span><button type=\"button\" class=\"big print\" id=\"rcv-print\" data-label=\"" + esc(receipt.label_url) + "\" data-lpn=\"" +
+      esc(receipt.lpn) + "\">" + icon("print") + "<span>" + esc(t("printLabel")) + "</span></button></div>";
+  }
+
+  function queuedCard(summary, auth) {
+    var text = auth ? t("authQueued") : t("queuedDetail", { n: PdaQueue.lastCounts().mine });
+    return "<div class=\"result queued\"><b>" + icon("cloud") + esc(t("queuedTitle")) + "</b><span>" + esc(text) +
+      "</span><span class=\"big-line\">" + esc(summary) + "</span></div>";
+  }
+
+  // ---- receiving: scans
+
+  function onReceiveScan(scan) {
+    var step = rcv.step;
+    if (step === "asn") {
+      openAsn(scanCode(scan));
+    } else if (step === "parcel") {
+      receiveParcel(scan);
+    } else if ((step === "qty" || step === "measure") && rcv.item && rcv.item.key === productKey(scan)) {
+      if (step === "qty") {
+        submitReceipt(1, true);                    // one per scan: each further scan of this product is 1 unit
+      } else {
+        PdaFeedback.dup(); say(t("measureTitle"), "warn");
+      }
+    } else {
+      identify(scan);
+    }
+  }
+
+  function needNetwork() {
+    if (navigator.onLine === false) { PdaFeedback.error(); say(t("needsNetwork"), "error"); return true; }
+    return false;
+  }
+
+  function openAsn(code) {
+    if (needNetwork()) { return; }
+    var current = rcv;
+    say(t("opening", { code: printable(code) }), "info");
+    busyStep("receive");
+    live("/api/v1/receiving/open", { scan: code }).then(function (r) {
+      if (rcv !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        goRcv("asn");
+        return;
+      }
+      PdaFeedback.ok();
+      rcv.result = ""; rcv.problem = null; rcv.item = null; rcv.finishNeedsReason = false;
+      applyAsn(r.data.asn);
+      say(t("scanned", { code: printable(code) }) + " · " + r.data.asn.number, "ok");
+      goRcv(r.data.step === "parcel" ? "parcel" : "sku", r.data.prompt);
+    });
+  }
+
+  function identify(scan) {
+    if (needNetwork()) { return; }
+    var current = rcv, barcode = productBarcode(scan), key = productKey(scan);
+    say(t("identifying", { code: printable(barcode) }), "info");
+    busyStep("receive");
+    live("/api/v1/receiving/identify", { asn_id: rcv.asn.id, barcode: barcode }).then(function (r) {
+      if (rcv !== current) { return; }
+      rcv.run = null;
+      if (r.ok) {
+        PdaFeedback.ok();
+        rcv.problem = null; rcv.addLine = false;
+        say(t("scanned", { code: printable(barcode) }) + " · " + r.data.product.sku, "ok");
+        takeItem(r.data, { key: key, barcode: barcode });
+        return;
+      }
+      PdaFeedback.error();
+      say(detailText(r), "error");
+      var code = problemCode(r);
+      if (code === "unknown_barcode" || code === "not_on_asn") { rcv.result = ""; }
+      if (code === "unknown_barcode") {
+        rcv.item = null;
+        rcv.problem = { kind: "unknown", scanned: r.data.scanned || barcode, detail: detailText(r) };
+      } else if (code === "not_on_asn") {
+        rcv.item = null;
+        rcv.problem = { kind: "not_on_asn", key: key, barcode: barcode, detail: detailText(r) };
+      }
+      goRcv("sku");
+    });
+  }
+
+  /* An identify-like answer (identify, link-barcode): the product, its line, and measure or qty next. */
+  function takeItem(data, scanned) {
+    rcv.item = { key: scanned.key, barcode: scanned.barcode, productId: data.product ? data.product.id : null,
+                 byId: !!scanned.byId, product: data.product || null, line: data.line || null, lot: data.lot || "",
+                 expiry: data.expiry || null, needsLot: !!data.needs_lot };
+    rcv.qty = 1; rcv.qtyFresh = true; rcv.condition = "good"; rcv.needReason = false; rcv.measures = null;
+    $("rcv-lot").value = rcv.item.lot;
+    $("rcv-reason").value = "";
+    if (data.step === "measure") {
+      enterMeasure(data.prompt);
+    } else {
+      goRcv("qty", data.prompt);
+    }
+  }
+
+  function enterMeasure(text) {
+    var p = rcv.item && rcv.item.product;
+    MEASURES.forEach(function (m) { $("rcv-" + m).value = p && p[m] != null ? String(p[m]) : ""; });
+    goRcv("measure", text);
+  }
+
+  function measureDone() {
+    if (!rcv || rcv.step !== "measure") { return; }
+    var values = {}, missing = false;
+    MEASURES.forEach(function (m) {
+      var v = inputValue("rcv-" + m).replace(",", ".");
+      if (!/^\d+(\.\d+)?$/.test(v) || !(parseFloat(v) > 0)) { missing = true; } else { values[m] = v; }
+    });
+    if (missing) { PdaFeedback.error(); say(t("measureMissing"), "error"); return; }
+    rcv.measures = values;
+    PdaFeedback.ok();
+    hideMessage();
+    goRcv("qty", rcv.addLine ? t("promptQtyAnyway") : "");
+  }
+
+  function rcvKeypad(key) {
+    if (!rcv || rcv.step !== "qty") { return; }
+    var text = rcv.qtyFresh ? "" : String(rcv.qty);
+    if (key === "C") { text = ""; }
+    else if (key === "back") { text = text.slice(0, -1); }
+    else if (text.length < 7) { text = (text === "0" ? "" : text) + key; }
+    rcv.qty = parseInt(text || "0", 10);
+    rcv.qtyFresh = false;
+    $("rcv-qty-value").textContent = String(rcv.qty);
+  }
+
+  function setCondition(condition) {
+    if (!rcv || rcv.step !== "qty") { return; }
+    rcv.condition = condition;
+    rcv.run = null;                                  // damaged units go onto their own LPN
+    renderReceive();
+  }
+
+  function receiptSummary(body) {
+    return rcv.asn.number + " · " + body.qty + " × " + (rcv.item.product ? rcv.item.product.sku : printable(rcv.item.barcode)) +
+      (body.condition === "damaged" ? " (" + t("damaged") + ")" : "");
+  }
+
+  function submitReceipt(qty, perScan) {
+    if (!rcv || !rcv.item) { return; }
+    var item = rcv.item;
+    if (!(qty > 0)) { PdaFeedback.error(); say(t("qtyInvalid"), "error"); return; }
+    var reason = inputValue("rcv-reason"), lot = $("rcv-lot-field").hidden ? item.lot : inputValue("rcv-lot");
+    if ((rcv.condition === "damaged" || rcv.needReason) && !reason) {
+      PdaFeedback.error(); say(t("reasonRequired"), "error");
+      rcv.needReason = true; renderReceive();
+      return;
+    }
+    if (item.needsLot && !lot) { PdaFeedback.error(); say(t("lotRequired"), "error"); renderReceive(); return; }
+    var body = { asn_id: rcv.asn.id, qty: qty, condition: rcv.condition, reason: reason };
+    if (item.byId || !item.barcode) { body.product_id = item.productId; } else { body.barcode = item.barcode; }
+    if (lot) { body.lot = lot; }
+    if (item.expiry) { body.expiry = item.expiry; }
+    if (rcv.addLine) { body.add_line = true; }
+    if (rcv.measures) { MEASURES.forEach(function (m) { body[m] = rcv.measures[m]; }); }
+    var run = rcv.run;
+    if (perScan && run && run.key === item.key && run.condition === rcv.condition && run.lpn) { body.lpn = run.lpn; }
+    var current = rcv, summary = receiptSummary(body), prompt = $("prompt").textContent;
+    busyStep("receive");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("receive", "POST", "/api/v1/receiving/receipts", body, summary).then(function (r) {
+      if (rcv !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var receipt = r.data.receipt || {};
+        rcv.measures = null; rcv.needReason = false; rcv.problem = null;
+        if (item.product) { item.product.first_arrival = false; }
+        applyAsn(r.data.asn); applyLine(r.data.line);
+        if (r.data.line) { item.line = r.data.line; }
+        rcv.result = receiptCard(receipt);
+        $("rcv-reason").value = "";
+        if (perScan) {
+          var n = (run && run.key === item.key && run.lpn === receipt.lpn ? run.n : 0) + receipt.qty;
+          rcv.run = { key: item.key, lpn: receipt.lpn, condition: receipt.condition, n: n };
+          say(t("perScanDone", { qty: receipt.qty, n: n, lpn: receipt.lpn }), "ok");
+          rcv.qty = 1; rcv.qtyFresh = true;
+          goRcv("qty", prompt);
+        } else {
+          say(t("receivedTitle") + " · " + receipt.sku + " × " + receipt.qty + " · " + receipt.lpn, "ok");
+          rcv.item = null; rcv.addLine = false; rcv.run = null;
+          goRcv(r.data.step === "parcel" ? "parcel" : "sku", r.data.prompt);
+        }
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        rcv.result = queuedCard(summary, r.outcome === "auth");
+        rcv.measures = null; rcv.needReason = false;
+        if (perScan) { rcv.run = null; rcv.qty = 1; rcv.qtyFresh = true; goRcv("qty", prompt); }
+        else { rcv.item = null; rcv.addLine = false; goRcv("sku"); }
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goRcv("qty", prompt);
+      } else {
+        PdaFeedback.error();
+        receiptRefused(r, prompt);
+      }
+    });
+  }
+
+  function receiptRefused(r, prompt) {
+    var code = problemCode(r), p = r.data || {};
+    say(detailText(r), "error");
+    rcv.result = "";
+    if (code === "over_receipt" || code === "reason_required") {
+      rcv.needReason = true;
+      goRcv("qty", t("promptReason"));
+      try { $("rcv-reason").focus(); } catch (e) { /* ignore */ }
+    } else if (code === "lot_required") {
+      rcv.item.needsLot = true;
+      goRcv("qty", prompt);
+    } else if (code === "measure_required") {
+      enterMeasure(p.detail);
+    } else if (code === "not_on_asn") {
+      rcv.problem = { kind: "not_on_asn", key: rcv.item.key, barcode: rcv.item.barcode, detail: detailText(r), retry: true };
+      goRcv("qty", prompt);
+    } else if (code === "asn_not_receivable" || code === "asn_parcel_mode") {
+      rcv.item = null;
+      goRcv("sku");
+    } else {
+      goRcv("qty", prompt);
+    }
+  }
+
+  function receiveAnyway() {
+    var p = rcv && rcv.problem;
+    if (!p || p.kind !== "not_on_asn") { return; }
+    rcv.problem = null;
+    rcv.addLine = true;
+    if (p.retry && rcv.item) {                       // refused on the receipt itself: send it again, adding the line
+      submitReceipt(rcv.qty, false);
+      return;
+    }
+    takeItem({ step: "qty", prompt: t("promptQtyAnyway") }, { key: p.key, barcode: p.barcode });
+    rcv.addLine = true;
+    renderReceive();
+  }
+
+  function linkBarcode(productId) {
+    var p = rcv && rcv.problem;
+    if (!p || p.kind !== "unknown") { return; }
+    var body = { asn_id: rcv.asn.id, scanned: p.scanned, product_id: productId };
+    var current = rcv, line = rcv.lines.filter(function (l) { return String(l.product_id) === String(productId); })[0];
+    var summary = rcv.asn.number + " · " + p.scanned + " → " + (line ? line.sku : "#" + productId);
+    busyStep("receive");
+    PdaQueue.submit("link", "POST", "/api/v1/receiving/link-barcode", body, summary).then(function (r) {
+      if (rcv !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        rcv.problem = null; rcv.addLine = false;
+        say(summary, "ok");
+        takeItem(r.data, { key: String(p.scanned).toUpperCase(), barcode: p.scanned, byId: true });
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        rcv.problem = null;
+        rcv.result = queuedCard(summary, r.outcome === "auth");
+        goRcv("sku");
+      } else {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        goRcv("sku");
+      }
+    });
+  }
+
+  function setAside() {
+    var p = rcv && rcv.problem;
+    if (!p || p.kind !== "unknown") { return; }
+    var body = { asn_id: rcv.asn.id, scanned: p.scanned, note: inputValue("rcv-aside-note") };
+    var current = rcv, summary = rcv.asn.number + " · " + p.scanned;
+    busyStep("receive");
+    PdaQueue.submit("setaside", "POST", "/api/v1/receiving/set-aside", body, summary).then(function (r) {
+      if (rcv !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        rcv.problem = null;
+        say(r.data.prompt, "ok");
+        goRcv("sku", r.data.prompt);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        rcv.problem = null;
+        rcv.result = queuedCard(summary, r.outcome === "auth");
+        goRcv("sku");
+      } else {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        goRcv("sku");
+      }
+    });
+  }
+
+  function receiveParcel(scan) {
+    var waybill = scanCode(scan);
+    var body = { asn_id: rcv.asn.id, waybill_no: waybill }, current = rcv;
+    var summary = rcv.asn.number + " · " + waybill;
+    busyStep("receive");
+    PdaQueue.submit("parcel", "POST", "/api/v1/receiving/parcels", body, summary).then(function (r) {
+      if (rcv !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var parcel = r.data.parcel || {};
+        applyAsn(r.data.asn);
+        rcv.result = "<div class=\"result ok\"><b>" + icon("check") + esc(t("parcelTitle")) + "</b><span class=\"big-line\">" +
+          esc(parcel.waybill_no) + "</span><span>" + (parcel.order_no ? esc(t("orderNo")) + " " + esc(parcel.order_no) + " · " : "") +
+          esc(t("location")) + " " + esc(parcel.location) + "</span><span>" + esc(asnProgress(rcv.asn)) + "</span></div>";
+        say(t("parcelTitle") + " · " + parcel.waybill_no, "ok");
+        goRcv("parcel", r.data.prompt);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        rcv.result = queuedCard(summary, r.outcome === "auth");
+        goRcv("parcel");
+      } else {
+        PdaFeedback.error();
+        rcv.result = "";
+        say(detailText(r), "error");   // names the scanned waybill
+        goRcv("parcel");
+      }
+    });
+  }
+
+  function finishReceiving() {
+    if (!rcv || !rcv.asn || rcv.step === "asn") { return; }
+    var reason = rcv.finishNeedsReason ? inputValue("rcv-finish-reason") : "";
+    if (rcv.finishNeedsReason && !reason) { PdaFeedback.error(); say(t("reasonRequired"), "error"); return; }
+    if (!rcv.finishNeedsReason && !rcv.finishArmed) {        // finishing is final: a second tap confirms it
+      rcv.finishArmed = true;
+      PdaFeedback.info();
+      say(t("finishArm"), "warn");
+      return;
+    }
+    var asn = rcv.asn, current = rcv, step = rcv.step, summary = asn.number + (reason ? " · " + reason : "");
+    busyStep("receive");
+    PdaQueue.submit("finish", "POST", "/api/v1/asns/" + asn.id + "/finish", { reason: reason }, summary).then(function (r) {
+      if (rcv !== current) { return; }
+      if (r.outcome === "done" || r.outcome === "queued" || r.outcome === "auth") {
+        var done = r.outcome === "done";
+        if (done) { PdaFeedback.ok(); } else { PdaFeedback.queued(); }
+        var result = done ? "<div class=\"result ok\"><b>" + icon("check") + esc(t("finished", { number: asn.number })) +
+          "</b><span>" + esc(t("finishedDetail")) + "</span></div>" : queuedCard(t("task_finish") + " · " + summary, r.outcome === "auth");
+        rcv = newReceive();
+        rcv.result = result;
+        $("rcv-finish-reason").value = "";
+        say(done ? t("finished", { number: asn.number }) : t("queuedTitle"), done ? "ok" : "queued");
+        goRcv("asn");
+        return;
+      }
+      PdaFeedback.error();
+      say(detailText(r), "error");
+      if (problemCode(r) === "discrepancy_reason_required") {
+        rcv.finishNeedsReason = true;
+        goRcv(step);
+        try { $("rcv-finish-reason").focus(); } catch (e) { /* ignore */ }
+      } else {
+        goRcv(step);
+      }
+    });
+  }
+
+  /* The LPN label is a PDF behind the bearer token: fetch it, then show it in a new tab. */
+  function printLabel(url, lpn) {
+    var win = null;
+    try { win = window.open("", "_blank"); } catch (e) { win = null; }
+    say(t("labelLoading"), "info");
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url, true);
+    xhr.responseType = "blob";
+    xhr.timeout = 20000;
+    if (PdaApi.token()) { xhr.setRequestHeader("Authorization", "Bearer " + PdaApi.token()); }
+    xhr.setRequestHeader("Accept", "application/pdf, application/problem+json");
+    xhr.setRequestHeader("Accept-Language", lang);
+    function failed(detail) {
+      if (win) { try { win.close(); } catch (e) { /* ignore */ } }
+      PdaFeedback.error();
+      say(t("labelFailed", { detail: detail }), "error");
+    }
+    xhr.onload = function () {
+      if (xhr.status !== 200) { failed("HTTP " + xhr.status); return; }
+      var href = (window.URL || window.webkitURL).createObjectURL(xhr.response);
+      if (win) {
+        win.location.href = href;
+      } else {
+        var a = document.createElement("a");
+        a.href = href; a.target = "_blank"; a.download = lpn + ".pdf";
+        document.body.appendChild(a); a.click(); document.body.removeChild(a);
+      }
+      hideMessage();
+    };
+    xhr.onerror = function () { failed(t("networkDown")); };
+    xhr.ontimeout = function () { failed(t("networkDown")); };
+    xhr.send(null);
+  }
+
+  /* Enter in one of the page's own fields (reason, lot, measures) does what its step's button does. */
+  function onEnter(id, action) {
+    $(id).addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.keyCode === 13) { ev.preventDefault(); action(); }
+    });
+  }
+
+  function bindReceive() {
+    var receiveNow = function () { if (rcv && rcv.step === "qty") { submitReceipt(rcv.qty, false); } };
+    onEnter("rcv-reason", receiveNow);
+    onEnter("rcv-lot", receiveNow);
+    MEASURES.forEach(function (m) { onEnter("rcv-" + m, measureDone); });
+    onEnter("rcv-finish-reason", finishReceiving);
+    each("#rcv-keypad [data-key]", function (b) {
+      b.addEventListener("click", function () { rcvKeypad(b.getAttribute("data-key")); });
+    });
+    $("rcv-ok").addEventListener("click", receiveNow);
+    each("#rcv-condition [data-condition]", function (b) {
+      b.addEventListener("click", function () { setCondition(b.getAttribute("data-condition")); });
+    });
+    $("rcv-measure-ok").addEventListener("click", measureDone);
+    $("rcv-finish").addEventListener("click", finishReceiving);
+    $("rcv-reset").addEventListener("click", function () {
+      if (!rcv) { return; }
+      rcv = newReceive(); hideMessage(); goRcv("asn");
+    });
+    $("rcv-problem").addEventListener("click", function (ev) {
+      var el = ev.target;
+      while (el && el !== this && !(el.getAttribute && (el.getAttribute("data-link") || el.id))) { el = el.parentNode; }
+      if (!el || el === this) { return; }
+      if (el.getAttribute("data-link")) { linkBarcode(parseInt(el.getAttribute("data-link"), 10)); }
+      else if (el.id === "rcv-set-aside") { setAside(); }
+      else if (el.id === "rcv-anyway") { receiveAnyway(); }
+    });
+    $("rcv-result").addEventListener("click", function (ev) {
+      var el = ev.target;
+      while (el && el !== this && !(el.getAttribute && el.getAttribute("data-label"))) { el = el.parentNode; }
+      if (el && el !== this) { printLabel(el.getAttribute("data-label"), el.getAttribute("data-lpn")); }
+    });
+  }
+
+  // ---- putaway
+
+  function startPutaway() {
+    move = null; rcv = null;
+    show("task");
+    $("task-title").textContent = t("putaway");
+    showPane("putaway");
+    pa = { step: "lpn", task: null, location: null, needReason: false, result: "" };
+    goPa("lpn");
+  }
+
+  function goPa(step, text) {
+    if (pa.step !== step) { window.scrollTo(0, 0); }
+    pa.step = step;
+    renderPutaway();
+    setStep({ name: "putaway-" + step, text: text || "", prompt: step === "lpn" ? "promptPutawayLpn" :
+              (pa.needReason ? "promptPutawayReason" : "promptPutawayLocation"), params: {
+                location: pa.task && pa.task.suggested_location || "" },
+              accept: step === "lpn" ? ["lpn", "gtin", "sku", "sscc", "gs1"] : ["location", "lpn"],
+              expect: step === "lpn" ? "putaway" : "putawayLocation", onScan: onPutawayScan });
+  }
+
+  function renderPutaway() {
+    if (!pa) { return; }
+    var task = pa.task;
+    $("pa-result").innerHTML = pa.result || "";
+    $("pa-task").innerHTML = task && pa.step === "location" ? "<div class=\"pa-card\">" +
+      "<div class=\"suggest\"><small>" + esc(t("suggested")) + "</small><b id=\"pa-suggested\">" +
+      esc(task.suggested_location || t("noSuggestion")) + "</b>" +
+      (task.strategy ? "<span class=\"chip\">" + esc(t("strategy")) + " · " + esc(T[lang]["strategy_" + task.strategy] || task.strategy) +
+        "</span>" : "") + "</div>" +
+      "<div class=\"pa-body\"><b class=\"sku\">" + esc(task.sku) + "</b><span class=\"name\">" + esc(productName(task)) + "</span>" +
+      "<dl><dt>" + esc(t("qty")) + "</dt><dd class=\"qty\">" + esc(task.qty) + "</dd><dt>" + esc(t("lpn")) + "</dt><dd>" + esc(task.lpn) +
+      "</dd><dt>" + esc(t("from")) + "</dt><dd>" + esc(task.from_location) + "</dd>" +
+      (task.lot ? "<dt>" + esc(t("lot")) + "</dt><dd>" + esc(task.lot) + "</dd>" : "") + "</dl>" +
+      "<small class=\"muted\">" + esc(task.number) + "</small></div></div>" : "";
+    $("pa-reason").hidden = !(pa.step === "location" && pa.needReason);
+  }
+
+  function onPutawayScan(scan) {
+    if (pa.step === "location" && scan.kind === "location") {
+      completePutaway(scan.value, "");
+    } else {
+      putawayScan(scanCode(scan));
+    }
+  }
+
+  function putawayScan(code) {
+    if (navigator.onLine === false) { PdaFeedback.error(); say(t("needsNetwork"), "error"); return; }
+    var current = pa, step = pa.step;
+    say(t("lookingUp", { code: printable(code) }), "info");
+    busyStep("putaway");
+    live("/api/v1/putaway/scan", { scan: code }).then(function (r) {
+      if (pa !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        goPa(step);
+        return;
+      }
+      PdaFeedback.ok();
+      pa.task = r.data.task; pa.needReason = false; pa.location = null; pa.result = "";
+      $("pa-reason-text").value = "";
+      say(t("scanned", { code: printable(code) }) + " · " + pa.task.sku + " × " + pa.task.qty, "ok");
+      goPa(r.data.step === "location" ? "location" : "lpn", r.data.prompt);
+    });
+  }
+
+  function completePutaway(location, reason) {
+    if (!pa || !pa.task) { return; }
+    var task = pa.task, current = pa, prompt = $("prompt").textContent;
+    var body = { location: location, reason: reason || "" };
+    var summary = task.number + " · " + task.qty + " × " + task.sku + " (" + task.lpn + ") → " + location;
+    busyStep("putaway");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("putaway", "POST", "/api/v1/putaway-tasks/" + task.id + "/complete", body, summary).then(function (r) {
+      if (pa !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var done = r.data.task || task;
+        pa.result = "<div class=\"result ok\"><b>" + icon("check") + esc(t("putawayDone")) + "</b><span class=\"big-line\">" +
+          esc(done.sku) + " × " + esc(done.qty) + "</span><span>" + esc(done.lpn) + " · " +
+          esc(t("putawayTo", { from: done.from_location, to: done.to_location || location })) + "</span></div>";
+        pa.task = null; pa.needReason = false; pa.location = null;
+        say(t("putawayDone") + " · " + done.sku + " × " + done.qty + " → " + (done.to_location || location), "ok");
+        goPa("lpn", r.data.prompt);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        pa.result = queuedCard(summary, r.outcome === "auth");
+        pa.task = null; pa.needReason = false; pa.location = null;
+        goPa("lpn");
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goPa("location", prompt);
+      } else {
+        PdaFeedback.error();
+        var code = problemCode(r);
+        say(detailText(r), "error");
+        if (code === "putaway_reason_required") {
+          pa.needReason = true; pa.location = location;
+          goPa("location");
+        } else if (code === "invalid_transition" || code === "insufficient_stock" || code === "record_not_found") {
+          pa.task = null; pa.needReason = false;
+          goPa("lpn");
+        } else {
+          goPa("location", prompt);
+        }
+      }
+    });
+  }
+
+  function putawayReason(text) {
+    if (!pa || !pa.needReason || !pa.location) { return; }
+    if (!text) { PdaFeedback.error(); say(t("reasonRequired"), "error"); return; }
+    completePutaway(pa.location, text);
+  }
+
+  function bindPutaway() {
+    each("#pa-reason [data-reason]", function (b) {
+      b.addEventListener("click", function () { putawayReason(t("paReason_" + b.getAttribute("data-reason"))); });
+    });
+    $("pa-reason-ok").addEventListener("click", function () { putawayReason(inputValue("pa-reason-text")); });
+    onEnter("pa-reason-text", function () { putawayReason(inputValue("pa-reason-text")); });
+    $("pa-reset").addEventListener("click", function () {
+      if (!pa) { return; }
+      pa.task = null; pa.needReason = false; pa.location = null; pa.result = "";
+      hideMessage(); goPa("lpn");
+    });
+  }
+
   // ------------------------------------------------------------------ sync queue and refused scans
 
   function showQueue() {
@@ -821,6 +1655,8 @@
   function go(target) {
     if (target === "lookup") { startLookup(); }
     else if (target === "move") { startMove(); }
+    else if (target === "receive") { startReceive(); }
+    else if (target === "putaway") { startPutaway(); }
     else if (target === "exceptions") { showExceptions(); }
     else if (target === "queue") { showQueue(); }
   }
@@ -855,6 +1691,8 @@
       var lpn = ev.target.getAttribute && ev.target.getAttribute("data-lpn");
       if (lpn && move && move.step === "lpn") { layer.inject(lpn, "tap"); }
     });
+    bindReceive();
+    bindPutaway();
     $("camera-btn").addEventListener("click", openCamera);
     $("camera-close").addEventListener("click", function () { PdaCamera.close(); });
     $("keyboard").addEventListener("click", function () {
@@ -910,7 +1748,9 @@
 
   window.PdaApp = {
     layer: function () { return layer; },
-    state: function () { return { screen: screen, move: move, lang: lang, device: device, user: username(), shift: shiftStarted }; },
+    state: function () {
+      return { screen: screen, move: move, receive: rcv, putaway: pa, lang: lang, device: device, user: username(), shift: shiftStarted };
+    },
     t: t
   };
 
