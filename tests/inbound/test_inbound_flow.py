@@ -281,3 +281,20 @@ def test_edit_only_while_draft_and_events_name_the_state(client, login, dbs):
     body = h.problem(client.post(f"/api/v1/asns/{submitted.id}/close", json={}, headers=login("supervisor")), 409,
                      "invalid_transition")
     assert body["current_state"] == "submitted" and "gate_in" in body["allowed_events"]
+
+
+def test_inspection_found_by_scanning_the_held_lpn(client, login, dbs, scan_id):
+    from wms.inbound.models import TempDeclarationLine
+    held = dbs.scalars(sa.select(TempDeclarationLine).where(TempDeclarationLine.spot_check.is_(True),
+                                                            TempDeclarationLine.inspection_result == "")).first()
+    op = login("op01")
+    found = post(client, "/api/v1/inspection/scan", op, {"scan": held.receipt.lpn.lower()}, scan=scan_id())
+    assert found["step"] == "inspection" and found["line"]["id"] == held.id and found["line"]["qty"] == held.qty
+    post(client, f"/api/v1/temp-declaration-lines/{held.id}/inspection", op, {"result": "seized", "note": "侵权"},
+         scan=scan_id())
+    assert dbs.scalar(sa.select(StockBalance.status).where(StockBalance.lpn == held.receipt.lpn,
+                                                           StockBalance.qty > 0)) == "seized"
+    h.problem(client.post("/api/v1/inspection/scan", json={"scan": held.receipt.lpn}, headers=op), 404,
+              "no_held_goods")
+    h.problem(client.post(f"/api/v1/temp-declaration-lines/{held.id}/inspection", json={"result": "passed"},
+                          headers=op), 409, "already_inspected")

@@ -297,6 +297,14 @@ def spot_check(data, record_id):
     return declarations.select_spot_check(declarations.get(record_id, lock=True), data["line_ids"], data["note"])
 
 
+@_scenario("/inspection/scan", s.PutawayScanSchema, "Customs inspection: scan the LPN of goods on hold",
+           "inbound.inspect")
+def inspection_scan(data):
+    held = declarations.held_line(data["scan"])
+    return receiving.answer("inspection", "record_inspection", line=declarations.line_view(held),
+                            prompt_params={"sku": held.receipt.product.sku, "lpn": held.receipt.lpn})
+
+
 @blp.route("/temp-declaration-lines/" + RECORD_ID + "/inspection", methods=["POST"])
 @require("inbound.inspect")
 @idempotent

@@ -21,7 +21,7 @@ from wms.customs import book, inv
 from wms.customs.ceb import new_guid
 from wms.customs.models import BookItem, CustomsRecord
 from wms.db import utcnow
-from wms.errors import Conflict, ValidationFailed
+from wms.errors import Conflict, NotFound, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound import asn as asns
@@ -257,6 +257,27 @@ def record_inspection(line: TempDeclarationLine, result: str, note: str = "") ->
     publish(db.session, ROOM, "goods.inspected", {"number": declaration.number, "seq_no": line.seq_no,
                                                   "result": result, "sku": receipt.product.sku})
     return line
+
+
+def held_line(code: str) -> TempDeclarationLine:
+    """The line on customs hold, waiting for its inspection result, whose LPN was scanned."""
+    from wms.masterdata.rules import normalize_code
+    found = db.session.scalars(
+        sa.select(TempDeclarationLine).join(Receipt, Receipt.id == TempDeclarationLine.receipt_id)
+        .join(TempDeclaration, TempDeclaration.id == TempDeclarationLine.declaration_id)
+        .where(Receipt.lpn == normalize_code(code), TempDeclarationLine.spot_check.is_(True),
+               TempDeclarationLine.inspection_result == "", TempDeclaration.status == "accepted")).first()
+    if found is None:
+        raise NotFound("no_held_goods", scanned=code)
+    return found
+
+
+def line_view(line_: TempDeclarationLine) -> dict:
+    receipt = line_.receipt
+    return {"id": line_.id, "number": line_.declaration.number, "seq_no": line_.seq_no, "lpn": receipt.lpn,
+            "sku": receipt.product.sku, "name_zh": receipt.product.name_zh, "name_en": receipt.product.name_en,
+            "qty": line_.qty, "note": line_.inspection_note, "result": line_.inspection_result,
+            "location": receipt.location.code}
 
 
 def line(line_id: int) -> TempDeclarationLine:

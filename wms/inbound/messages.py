@@ -38,5 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_putaway_location": ("No room found for {sku}: scan a storage location.", "没有找到可用库位放 {sku}，请扫描存储库位。"),
     "putaway_done": ("{qty} × {sku} stored at {location}. Scan the next LPN.",
                      "{sku} × {qty} 已上架到 {location}，请扫描下一个容器。"),
+    "no_held_goods": ("No goods on customs hold on {scanned}.", "{scanned} 没有海关暂扣待查验的货物。"),
+    "record_inspection": ("{sku} on {lpn} is held by customs: record the inspection result.",
+                          "{lpn} 上的 {sku} 被海关暂扣：请录入查验结果。"),
     "inspect_sample": ("Inspect {sample} units of {sku}.", "请抽检 {sku} 共 {sample} 件。"),
 }
