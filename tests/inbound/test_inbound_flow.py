@@ -298,3 +298,25 @@ def test_inspection_found_by_scanning_the_held_lpn(client, login, dbs, scan_id):
               "no_held_goods")
     h.problem(client.post(f"/api/v1/temp-declaration-lines/{held.id}/inspection", json={"result": "passed"},
                           headers=op), 409, "already_inspected")
+
+
+def test_customs_taking_the_list_for_review_holds_every_line(client, login, dbs, scan_id):
+    """The gateway's 转人工 answer (INV201 manageResult 2) is customs' spot check: once approved, all held."""
+    from wms.inbound.models import Asn
+    op = login("op01")
+    arrived = dbs.scalars(sa.select(Asn).where(Asn.status == "arrived", Asn.seller_id == h.seller_id(SELLER))).first()
+    for line in arrived.lines:
+        post(client, "/api/v1/receiving/receipts", op, {"asn_id": arrived.id, "product_id": line.product_id,
+                                                          "qty": line.expected_qty}, scan=scan_id())
+    post(client, f"/api/v1/asns/{arrived.id}/finish", op, scan=scan_id())
+    declaration = dbs.scalars(sa.select(TempDeclaration).where(TempDeclaration.asn_id == arrived.id)).one()
+    post(client, f"/api/v1/temp-declarations/{declaration.id}/declare", login("customs"), scan=scan_id())
+    gateway = SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=1)
+    for _ in range(4):
+        run_once(gateway)
+    dbs.expire_all()
+    body = client.get(f"/api/v1/temp-declarations/{declaration.id}", headers=op).get_json()
+    assert body["status"] == "accepted" and all(l["spot_check"] for l in body["lines"])
+    lpns = [l["lpn"] for l in body["lines"]]
+    statuses = set(dbs.scalars(sa.select(StockBalance.status).where(StockBalance.lpn.in_(lpns), StockBalance.qty > 0)))
+    assert statuses == {"customs_hold"}

@@ -67,6 +67,7 @@ REJECTIONS = {
 }
 INV_REJECTIONS = ["表体第1项商品料号与账册不一致", "账册[{PutrecNo}]不存在或已暂停使用",
                   "表体第1项法定计量单位与账册备案不一致", "企业内部编号[{EtpsInnerInvtNo}]已存在，不能重复申报"]
+INV_INSPECTION = "转人工审核：海关布控查验，请配合查验"     # 2 转人工, as the sandbox's spot check (海关抽查)
 JIN2_PREFIXES = ("INV", "SAS")      # 金关二期 messages: a Package, not a CEB message in a DXP envelope
 INFO = {"2": "新增申报成功[{guid}]", "120": "海关入库成功", "399": "海关审结", "500": "海关查验：请配合查验",
         "800": "海关放行", "899": "结关"}
@@ -189,7 +190,8 @@ class SandboxGateway(Gateway):
         rng = random.Random(f"{self.seed}:{guid}")
         if rng.random() < self.reject_rate:
             return [("INV201", "3", _fill(rng.choice(INV_REJECTIONS), head))]
-        return [("INV201", "1", ""), ("INV211", "2", "")]
+        checked = [("INV201", "2", INV_INSPECTION)] if rng.random() < self.inspect_rate else []
+        return [*checked, ("INV201", "1", ""), ("INV211", "2", "")]
 
     def fetch(self, limit: int = 100) -> list[Incoming]:
         due = db.session.scalars(

@@ -1,11 +1,13 @@
 """Temporary-storage inbound declarations (暂存入库单) and what customs decides about the goods.
 
 Finishing a forecast groups its receipts into a draft declaration (one line per receipt/LPN). Declaring
-sends it as an inbound 核注清单 (INV101) through the customs gateway. The receipt that approves it moves
-the goods: lines selected for a spot check (海关抽查) go to ``customs_hold``, the others are ``released``;
-the account book is posted on that verification event with the gate pass time (customs.md §7). A held
-line waits for its inspection result (PDA or desk): passed → released; failed → defective (moved to the
-defective zone); seized. Released goods then meet the QC rules: inspected first, or available for putaway.
+sends it as an inbound 核注清单 (INV101) through the customs gateway. Customs picks goods for a spot check
+(海关抽查) either as a notice the customs liaison records on chosen lines, or by taking the whole list for
+manual review (INV201 转人工), which holds every line. The receipt that approves the list moves the goods:
+picked lines go to ``customs_hold``, the others are ``released``; the account book is posted on that
+verification event with the gate pass time (customs.md §7). A held line waits for its inspection result
+(PDA or desk): passed → released; failed → defective (moved to the defective zone); seized. Released goods
+then meet the QC rules: inspected first, or available for putaway.
 """
 from __future__ import annotations
 
@@ -135,13 +137,23 @@ def on_customs(record_: CustomsRecord, event: str) -> None:
         return
     if record_.invt_no:
         declaration.bond_invt_no = record_.invt_no
-    if record_.status in ("released", "closed"):
+    if record_.status == "review":
+        _held_by_customs(declaration, record_.return_info)
+    elif record_.status in ("released", "closed"):
         accept(declaration)
     elif record_.status in ("rejected", "error", "send_failed"):
         DECLARATION.fire(declaration, "reject", info=record_.return_info[:200])
         declaration.return_info = record_.return_info
         publish(db.session, ROOM, "declaration.rejected", {"number": declaration.number,
                                                            "info": record_.return_info})
+
+
+def _held_by_customs(declaration: TempDeclaration, info: str) -> None:
+    """Customs took the list for manual review (INV201 转人工) and inspection: unless the liaison has already
+    recorded which lines were picked, every line waits for its inspection once the list is approved."""
+    if any(l.spot_check for l in declaration.lines):
+        return
+    select_spot_check(declaration, [l.id for l in declaration.lines], info or "海关转人工审核")
 
 
 def accept(declaration: TempDeclaration) -> TempDeclaration:
