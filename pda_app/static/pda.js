@@ -1,7 +1,7 @@
 /* PDA app shell: sign-in (bearer token kept for the shift), "start shift" (unlocks sound and vibration),
-   a home menu by role, zh-CN/English, and the first tasks: stock lookup and move. Scans come from the
-   shared scan layer (scan.js); stock-changing scans go through the offline queue (queue.js); every rule
-   lives in the API. Plain ES5, no build step: old Android WebViews run this file. */
+   a home menu by role, zh-CN/English, and the tasks: stock lookup, move, receiving, putaway, QC and customs
+   inspection. Scans come from the shared scan layer (scan.js); stock-changing scans go through the offline
+   queue (queue.js); every rule lives in the API. Plain ES5, no build step: old Android WebViews run this file. */
 (function () {
   "use strict";
 
@@ -80,7 +80,18 @@
       paReason_closer: "就近", paReason_other: "其他原因", strategy_fixed: "固定库位", strategy_consolidate: "同品合并",
       strategy_empty: "空库位", putawayDone: "已上架", putawayTo: "{from} → {to}",
       task_receive: "收货", task_parcel: "包裹收货", task_link: "关联条码", task_setaside: "隔离货物",
-      task_finish: "完成收货", task_putaway: "上架"
+      task_finish: "完成收货", task_putaway: "上架",
+      qc: "质检", qcHint: "LPN → 抽检 → 不良数与原因", inspection: "海关查验", inspectionHint: "暂扣货物 LPN → 查验结果",
+      promptQcLpn: "扫描待质检的 LPN", promptQcInspect: "请抽检 {sku} 共 {sample} 件", promptInspLpn: "扫描海关暂扣货物的 LPN",
+      promptInspResult: "录入查验结果", sampleQty: "抽检数量", qcRule: "规则", qcReason_product: "商品必检",
+      qcReason_first_arrival: "首次到货", qcReason_product_rule: "商品规则", qcReason_seller_rule: "卖家规则",
+      qcReason_warehouse_rule: "仓库规则", failedQty: "不良数", defectReason: "不良原因", defect_scratched: "划痕",
+      defect_broken: "破损", defect_not_working: "功能不良", defect_packaging: "包装不良", defect_other: "其他",
+      defectOther: "其他原因", qcComplete: "完成质检", qcDone: "质检完成", qcPassedTo: "合格 {n} 件 → 待上架",
+      qcFailedTo: "不合格 {n} 件 → 不良品区", failedTooMany: "不良数不能超过 {qty}", defectRequired: "有不良品：请选择不良原因",
+      spotNote: "布控说明", inspNote: "查验备注", insp_passed: "查验通过", insp_failed: "查验不合格", insp_seized: "海关扣押",
+      inspArm: "再点一次「{result}」确认", inspDetail_passed: "已放行：转质检或上架", inspDetail_failed: "已转入不良品区",
+      inspDetail_seized: "海关扣押：货物不得动用", printHold: "打印暂扣标签", task_qc: "质检", task_inspection: "海关查验"
     },
     "en": {
       app: "Bonded WMS PDA", tagline: "Cross-border export bonded warehouse · handheld", username: "User name",
@@ -167,7 +178,21 @@
       strategy_fixed: "fixed location", strategy_consolidate: "with the same product", strategy_empty: "empty location",
       putawayDone: "Stored", putawayTo: "{from} → {to}",
       task_receive: "Receive", task_parcel: "Parcel receipt", task_link: "Link barcode", task_setaside: "Set aside",
-      task_finish: "Finish receiving", task_putaway: "Putaway"
+      task_finish: "Finish receiving", task_putaway: "Putaway",
+      qc: "QC", qcHint: "LPN → inspect the sample → defects and reason", inspection: "Customs inspection",
+      inspectionHint: "LPN of held goods → inspection result", promptQcLpn: "Scan the LPN to inspect",
+      promptQcInspect: "Inspect {sample} units of {sku}", promptInspLpn: "Scan the LPN of goods on customs hold",
+      promptInspResult: "Record the inspection result", sampleQty: "Sample to check", qcRule: "Rule",
+      qcReason_product: "product always inspected", qcReason_first_arrival: "first arrival", qcReason_product_rule: "product rule",
+      qcReason_seller_rule: "seller rule", qcReason_warehouse_rule: "warehouse rule", failedQty: "Defective",
+      defectReason: "Defect", defect_scratched: "Scratched", defect_broken: "Broken", defect_not_working: "Not working",
+      defect_packaging: "Packaging", defect_other: "Other", defectOther: "Other reason", qcComplete: "Complete",
+      qcDone: "QC done", qcPassedTo: "{n} passed → putaway", qcFailedTo: "{n} failed → defective zone",
+      failedTooMany: "At most {qty} can be defective", defectRequired: "Defects found: choose the defect",
+      spotNote: "Spot check", inspNote: "Inspection note", insp_passed: "Passed", insp_failed: "Failed", insp_seized: "Seized",
+      inspArm: "Tap {result} again to confirm", inspDetail_passed: "Released: on to QC or putaway",
+      inspDetail_failed: "Moved to the defective zone", inspDetail_seized: "Seized by customs: do not move",
+      printHold: "Print hold label", task_qc: "QC", task_inspection: "Customs inspection"
     }
   };
 
@@ -182,6 +207,8 @@
   var move = null;
   var rcv = null;                    // the receiving draft (收货)
   var pa = null;                     // the putaway draft (上架)
+  var qc = null;                     // the QC draft (质检)
+  var insp = null;                   // the customs inspection draft (海关查验)
   var signoutArmed = false;
   var toastTimer = null;
   var messageKind = "";
@@ -259,6 +286,8 @@
     if (screen === "task" && move) { renderDraft(); }
     if (screen === "task" && rcv) { renderReceive(); }
     if (screen === "task" && pa) { renderPutaway(); }
+    if (screen === "task" && qc) { renderQc(); }
+    if (screen === "task" && insp) { renderInspection(); }
   }
 
   function show(name) {
@@ -443,7 +472,7 @@
   }
 
   function showHome() {
-    rcv = null; pa = null;
+    rcv = null; pa = null; qc = null; insp = null;
     show("home");
     renderWho();
     signoutArmed = false;
@@ -537,7 +566,7 @@
   }
 
   function startLookup(initialScan) {
-    move = null; rcv = null; pa = null;
+    move = null; rcv = null; pa = null; qc = null; insp = null;
     show("task");
     $("task-title").textContent = t("lookup");
     showPane("lookup");
@@ -560,7 +589,7 @@
     }
     say(t("lookingUp", { code: printable(code) }), "info");
     call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
-      if (screen !== "task" || move || rcv || pa) { return; }
+      if (screen !== "task" || move || rcv || pa || qc || insp) { return; }
       if (r.network) {
         PdaFeedback.error(); say(t("lookupOffline"), "error"); $("lookup-result").innerHTML = ""; return;
       }
@@ -581,7 +610,7 @@
   var MOVE_PROMPT = { from: "promptFrom", item: "promptItem", qty: "promptQty", to: "promptTo", lpn: "promptLpn" };
 
   function startMove() {
-    rcv = null; pa = null;
+    rcv = null; pa = null; qc = null; insp = null;
     show("task");
     $("task-title").textContent = t("move");
     showPane("move");
@@ -845,7 +874,7 @@
   // ---- receiving: state and rendering
 
   function startReceive() {
-    move = null; pa = null;
+    move = null; pa = null; qc = null; insp = null;
     show("task");
     $("task-title").textContent = t("receive");
     showPane("receive");
@@ -1424,7 +1453,7 @@
   // ---- putaway
 
   function startPutaway() {
-    move = null; rcv = null;
+    move = null; rcv = null; qc = null; insp = null;
     show("task");
     $("task-title").textContent = t("putaway");
     showPane("putaway");
@@ -1553,6 +1582,334 @@
     });
   }
 
+  // ------------------------------------------------------------------ QC (质检) and customs inspection (海关查验)
+  /* Same pattern as receiving and putaway: the scan that finds the task is sent live (its own Idempotency-Key,
+     needs the network); the result that changes stock goes through the offline queue. */
+
+  var LPN_KINDS = ["lpn", "sscc"];
+  var DEFECTS = ["scratched", "broken", "not_working", "packaging", "other"];
+
+  function startQc() {
+    move = null; rcv = null; pa = null; insp = null;
+    show("task");
+    $("task-title").textContent = t("qc");
+    showPane("qc");
+    qc = { step: "lpn", task: null, failed: 0, failedFresh: true, defect: "", needReason: false, result: "" };
+    goQc("lpn");
+  }
+
+  function goQc(step, text) {
+    if (qc.step !== step) { window.scrollTo(0, 0); }
+    qc.step = step;
+    renderQc();
+    setStep({ name: "qc-" + step, text: text || "", prompt: step === "lpn" ? "promptQcLpn" : "promptQcInspect",
+              params: { sample: qc.task ? qc.task.sample_qty : "", sku: qc.task ? qc.task.sku : "" },
+              accept: LPN_KINDS, expect: "lpn", onScan: onQcScan });
+  }
+
+  function qcReasonText(reason) {
+    return reason ? (T[lang]["qcReason_" + reason] || reason) : "";
+  }
+
+  function renderQc() {
+    if (!qc) { return; }
+    var task = qc.task, inspect = qc.step === "inspect" && task;
+    $("qc-result").innerHTML = qc.result || "";
+    $("qc-task").innerHTML = inspect ? "<div class=\"pa-card compact qc-card\">" +
+      "<div class=\"suggest\"><small>" + esc(t("sampleQty")) + "</small><b id=\"qc-sample\">" + esc(task.sample_qty) + "</b>" +
+      (task.reason ? "<span class=\"chip\">" + esc(t("qcRule")) + " · " + esc(qcReasonText(task.reason)) + "</span>" : "") + "</div>" +
+      "<div class=\"pa-body\"><b class=\"sku\">" + esc(task.sku) + "</b><span class=\"name\">" + esc(productName(task)) + "</span>" +
+      "<dl><dt>" + esc(t("qty")) + "</dt><dd class=\"qty\">" + esc(task.qty) + "</dd><dt>" + esc(t("location")) + "</dt><dd>" +
+      esc(task.location) + "</dd>" + (task.lot ? "<dt>" + esc(t("lot")) + "</dt><dd>" + esc(task.lot) + "</dd>" : "") + "</dl>" +
+      "<small class=\"muted\">" + esc(t("lpn")) + " <b class=\"mono\">" + esc(task.lpn) + "</b> · " + esc(task.number) +
+      "</small></div></div>" : "";
+    $("qc-form").hidden = !inspect;
+    if (!inspect) { return; }
+    $("qc-failed-value").textContent = String(qc.failed);
+    $("qc-failed-box").className = "qty-box" + (qc.failed ? " bad" : "");
+    $("qc-defects").hidden = !(qc.failed > 0 || qc.needReason);
+    $("qc-defects").className = "card defects" + (qc.needReason && !qc.defect ? " needed" : "");
+    each("#qc-defects [data-defect]", function (b) {
+      var on = b.getAttribute("data-defect") === qc.defect;
+      b.className = on ? "on" : "";
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    $("qc-other-field").hidden = qc.defect !== "other";
+  }
+
+  function onQcScan(scan) {
+    var code = scanCode(scan);
+    if (qc.step === "inspect" && qc.task && String(code).toUpperCase() === String(qc.task.lpn).toUpperCase()) {
+      PdaFeedback.dup();
+      say(t("scanned", { code: printable(code) }) + " · " + qc.task.sku, "warn");
+      return;
+    }
+    qcScan(code);
+  }
+
+  function qcScan(code) {
+    if (needNetwork()) { return; }
+    var current = qc, step = qc.step, prompt = $("prompt").textContent;
+    say(t("lookingUp", { code: printable(code) }), "info");
+    busyStep("qc");
+    live("/api/v1/qc/scan", { scan: code }).then(function (r) {
+      if (qc !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // no_qc_task names the scanned code
+        goQc(step, step === "inspect" ? prompt : "");
+        return;
+      }
+      PdaFeedback.ok();
+      qc.task = r.data.task; qc.failed = 0; qc.failedFresh = true; qc.defect = ""; qc.needReason = false; qc.result = "";
+      $("qc-reason-text").value = "";
+      say(t("scanned", { code: printable(code) }) + " · " + qc.task.sku + " × " + qc.task.qty, "ok");
+      goQc("inspect", r.data.prompt);
+    });
+  }
+
+  function qcKeypad(key) {
+    if (!qc || qc.step !== "inspect") { return; }
+    var text = qc.failedFresh ? "" : String(qc.failed);
+    if (key === "C") { text = ""; }
+    else if (key === "back") { text = text.slice(0, -1); }
+    else if (text.length < 7) { text = (text === "0" ? "" : text) + key; }
+    qc.failed = parseInt(text || "0", 10);
+    qc.failedFresh = false;
+    renderQc();
+  }
+
+  function qcDefect(key) {
+    if (!qc || qc.step !== "inspect") { return; }
+    qc.defect = key;
+    renderQc();
+    if (key === "other") { try { $("qc-reason-text").focus(); } catch (e) { /* ignore */ } }
+  }
+
+  function qcDefectText() {
+    if (!qc.defect) { return ""; }
+    return qc.defect === "other" ? inputValue("qc-reason-text") : t("defect_" + qc.defect);
+  }
+
+  function completeQc() {
+    if (!qc || qc.step !== "inspect" || !qc.task) { return; }
+    var task = qc.task, failed = qc.failed, reason = failed > 0 ? qcDefectText() : "";
+    if (failed > task.qty) { PdaFeedback.error(); say(t("failedTooMany", { qty: task.qty }), "error"); return; }
+    if (failed > 0 && !reason) {
+      PdaFeedback.error(); say(t("defectRequired"), "error");
+      qc.needReason = true; renderQc();
+      return;
+    }
+    var current = qc, prompt = $("prompt").textContent, body = { failed_qty: failed, defect_reason: reason };
+    var summary = task.number + " · " + task.sku + " (" + task.lpn + ") · " + t("failedQty") + " " + failed +
+      (reason ? " · " + reason : "");
+    busyStep("qc");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("qc", "POST", "/api/v1/qc-tasks/" + task.id + "/complete", body, summary).then(function (r) {
+      if (qc !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var done = r.data || {};
+        qc.result = "<div class=\"result ok\"><b>" + icon("check") + esc(t("qcDone")) + "</b><span class=\"big-line\">" +
+          esc(done.sku || task.sku) + " × " + esc(done.qty || task.qty) + "</span>" +
+          "<span id=\"qc-passed\">" + esc(t("qcPassedTo", { n: done.passed_qty })) + "</span>" +
+          (done.failed_qty ? "<span id=\"qc-failed\" class=\"error-text\">" + esc(t("qcFailedTo", { n: done.failed_qty })) +
+            (done.defect_reason ? " · " + esc(done.defect_reason) : "") + "</span>" : "") +
+          "<small class=\"muted\">" + esc(done.number || task.number) + " · " + esc(done.lpn || task.lpn) + "</small></div>";
+        qc.task = null; qc.needReason = false; qc.defect = "";
+        say(t("qcDone") + " · " + (done.sku || task.sku) + " · " + t("qcPassedTo", { n: done.passed_qty }), "ok");
+        goQc("lpn");
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        qc.result = queuedCard(summary, r.outcome === "auth");
+        qc.task = null; qc.needReason = false; qc.defect = "";
+        goQc("lpn");
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goQc("inspect", prompt);
+      } else {
+        PdaFeedback.error();
+        var code = problemCode(r);
+        say(detailText(r), "error");
+        if (code === "reason_required") {
+          qc.needReason = true;
+          goQc("inspect", prompt);
+        } else if (code === "invalid_transition" || code === "record_not_found") {
+          qc.task = null; qc.needReason = false;
+          goQc("lpn");
+        } else {
+          goQc("inspect", prompt);
+        }
+      }
+    });
+  }
+
+  function bindQc() {
+    each("#qc-keypad [data-key]", function (b) {
+      b.addEventListener("click", function () { qcKeypad(b.getAttribute("data-key")); });
+    });
+    each("#qc-defects [data-defect]", function (b) {
+      b.addEventListener("click", function () { qcDefect(b.getAttribute("data-defect")); });
+    });
+    $("qc-ok").addEventListener("click", completeQc);
+    onEnter("qc-reason-text", completeQc);
+    $("qc-reset").addEventListener("click", function () {
+      if (!qc) { return; }
+      qc.task = null; qc.needReason = false; qc.defect = ""; qc.result = "";
+      hideMessage(); goQc("lpn");
+    });
+  }
+
+  // ---- customs inspection (海关查验)
+
+  var INSPECTION_RESULTS = ["passed", "failed", "seized"];
+
+  function startInspection() {
+    move = null; rcv = null; pa = null; qc = null;
+    show("task");
+    $("task-title").textContent = t("inspection");
+    showPane("inspection");
+    insp = { step: "lpn", line: null, armed: "", result: "" };
+    goInsp("lpn");
+  }
+
+  function goInsp(step, text) {
+    if (insp.step !== step) { window.scrollTo(0, 0); }
+    insp.step = step;
+    insp.armed = "";
+    renderInspection();
+    setStep({ name: "inspection-" + step, text: text || "", prompt: step === "lpn" ? "promptInspLpn" : "promptInspResult",
+              accept: LPN_KINDS, expect: "lpn", onScan: onInspectionScan });
+  }
+
+  function holdLabelUrl(line) {
+    var reason = inputValue("insp-note") || line.note || t("st_customs_hold");
+    return "/api/v1/lpns/" + encodeURIComponent(line.lpn) + "/label?hold=1&reason=" + encodeURIComponent(reason);
+  }
+
+  function renderInspection() {
+    if (!insp) { return; }
+    var line = insp.line, open = insp.step === "result" && line;
+    $("insp-result").innerHTML = insp.result || "";
+    $("insp-line").innerHTML = open ? "<div class=\"pa-card compact insp-card\">" +
+      "<div class=\"suggest\"><small>" + esc(t("st_customs_hold")) + "</small><b id=\"insp-lpn\">" + esc(line.lpn) + "</b>" +
+      "<span class=\"chip\">" + esc(line.number) + " · " + esc(t("lineLabel", { n: line.seq_no })) + "</span></div>" +
+      "<div class=\"pa-body\"><b class=\"sku\">" + esc(line.sku) + "</b><span class=\"name\">" + esc(productName(line)) + "</span>" +
+      "<dl><dt>" + esc(t("qty")) + "</dt><dd class=\"qty\">" + esc(line.qty) + "</dd><dt>" + esc(t("location")) + "</dt><dd>" +
+      esc(line.location) + "</dd></dl>" +
+      (line.note ? "<small class=\"muted\">" + esc(t("spotNote")) + " · " + esc(line.note) + "</small>" : "") + "</div></div>" : "";
+    $("insp-form").hidden = !open;
+    if (open) {
+      each("#insp-buttons [data-result]", function (b) {
+        var r = b.getAttribute("data-result");
+        b.className = "big insp-" + r + (insp.armed === r ? " armed" : "");
+      });
+    }
+  }
+
+  function onInspectionScan(scan) {
+    var code = scanCode(scan);
+    if (insp.step === "result" && insp.line && String(code).toUpperCase() === String(insp.line.lpn).toUpperCase()) {
+      PdaFeedback.dup();
+      say(t("scanned", { code: printable(code) }) + " · " + insp.line.sku, "warn");
+      return;
+    }
+    inspectionScan(code);
+  }
+
+  function inspectionScan(code) {
+    if (needNetwork()) { return; }
+    var current = insp, step = insp.step, prompt = $("prompt").textContent;
+    say(t("lookingUp", { code: printable(code) }), "info");
+    busyStep("inspection");
+    live("/api/v1/inspection/scan", { scan: code }).then(function (r) {
+      if (insp !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // no_held_goods names the scanned code
+        goInsp(step, step === "result" ? prompt : "");
+        return;
+      }
+      PdaFeedback.ok();
+      insp.line = r.data.line; insp.result = "";
+      $("insp-note").value = "";
+      say(t("scanned", { code: printable(code) }) + " · " + insp.line.sku + " × " + insp.line.qty, "ok");
+      goInsp("result", r.data.prompt);
+    });
+  }
+
+  function recordInspection(result) {
+    if (!insp || insp.step !== "result" || !insp.line || INSPECTION_RESULTS.indexOf(result) < 0) { return; }
+    if (result !== "passed" && insp.armed !== result) {   // failed and seized are final: a second tap confirms
+      insp.armed = result;
+      renderInspection();
+      PdaFeedback.info();
+      say(t("inspArm", { result: t("insp_" + result) }), "warn");
+      return;
+    }
+    var line = insp.line, note = inputValue("insp-note"), current = insp, prompt = $("prompt").textContent;
+    var body = { result: result, note: note };
+    var summary = line.number + " · " + line.qty + " × " + line.sku + " (" + line.lpn + ") · " + t("insp_" + result);
+    busyStep("inspection");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("inspection", "POST", "/api/v1/temp-declaration-lines/" + line.id + "/inspection", body, summary)
+      .then(function (r) {
+        if (insp !== current) { return; }
+        if (r.outcome === "done") {
+          PdaFeedback.ok();
+          var done = r.data || {}, outcome = done.inspection_result || result;
+          insp.result = "<div class=\"result " + (outcome === "passed" ? "ok" : "error") + "\" id=\"insp-done\" data-result=\"" +
+            esc(outcome) + "\"><b>" + icon(outcome === "passed" ? "check" : "alert") + esc(t("insp_" + outcome)) + "</b>" +
+            "<span class=\"big-line\">" + esc(done.sku || line.sku) + " × " + esc(done.qty || line.qty) + "</span>" +
+            "<span>" + esc(done.lpn || line.lpn) + " · " + esc(t("inspDetail_" + outcome)) + "</span>" +
+            (done.inspection_note ? "<span>" + esc(t("note")) + " · " + esc(done.inspection_note) + "</span>" : "") +
+            "<small class=\"muted\">" + esc(line.number) + " · " + esc(t("lineLabel", { n: line.seq_no })) + "</small></div>";
+          insp.line = null;
+          say(t("insp_" + outcome) + " · " + line.sku + " · " + line.lpn, "ok");
+          goInsp("lpn");
+        } else if (r.outcome === "queued" || r.outcome === "auth") {
+          PdaFeedback.queued();
+          say(t("queuedTitle"), "queued");
+          insp.result = queuedCard(summary, r.outcome === "auth");
+          insp.line = null;
+          goInsp("lpn");
+        } else if (r.outcome === "unsaved") {
+          PdaFeedback.error();
+          say(t("unsaved"), "error");
+          goInsp("result", prompt);
+        } else {
+          PdaFeedback.error();
+          var code = problemCode(r);
+          say(detailText(r), "error");
+          if (code === "invalid_transition" || code === "record_not_found" || code === "no_held_goods") {
+            insp.line = null;
+            goInsp("lpn");
+          } else {
+            goInsp("result", prompt);
+          }
+        }
+      });
+  }
+
+  function bindInspection() {
+    each("#insp-buttons [data-result]", function (b) {
+      b.addEventListener("click", function () { recordInspection(b.getAttribute("data-result")); });
+    });
+    $("insp-print").addEventListener("click", function () {
+      if (!insp || !insp.line) { return; }
+      var url = holdLabelUrl(insp.line);
+      $("insp-print").setAttribute("data-label", url);
+      printLabel(url, insp.line.lpn);
+    });
+    $("insp-reset").addEventListener("click", function () {
+      if (!insp) { return; }
+      insp.line = null; insp.result = "";
+      hideMessage(); goInsp("lpn");
+    });
+  }
+
   // ------------------------------------------------------------------ sync queue and refused scans
 
   function showQueue() {
@@ -1657,6 +2014,8 @@
     else if (target === "move") { startMove(); }
     else if (target === "receive") { startReceive(); }
     else if (target === "putaway") { startPutaway(); }
+    else if (target === "qc") { startQc(); }
+    else if (target === "inspection") { startInspection(); }
     else if (target === "exceptions") { showExceptions(); }
     else if (target === "queue") { showQueue(); }
   }
@@ -1693,6 +2052,8 @@
     });
     bindReceive();
     bindPutaway();
+    bindQc();
+    bindInspection();
     $("camera-btn").addEventListener("click", openCamera);
     $("camera-close").addEventListener("click", function () { PdaCamera.close(); });
     $("keyboard").addEventListener("click", function () {
@@ -1749,7 +2110,7 @@
   window.PdaApp = {
     layer: function () { return layer; },
     state: function () {
-      return { screen: screen, move: move, receive: rcv, putaway: pa, lang: lang, device: device, user: username(), shift: shiftStarted };
+      return { screen: screen, move: move, receive: rcv, putaway: pa, qc: qc, inspection: insp, lang: lang, device: device, user: username(), shift: shiftStarted };
     },
     t: t
   };
