@@ -34,7 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     from wms.scanning.api import blp as scanning_api
     from wms.customs.api import blp as customs_api
     from wms.inbound.api import blp as inbound_api
-    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api, customs_api, inbound_api):
+    from wms.outbound.api import blp as outbound_api
+    for blueprint in (auth_api, masterdata_api, inventory_api, printing_api, scanning_api, customs_api, inbound_api,
+                      outbound_api):
         api.register_blueprint(blueprint)
 
     from wms.web import views as web_views

@@ -234,8 +234,11 @@ def translate_errors(errors):
 
 
 def _merge_domain_messages() -> None:
+    """Each domain keeps its own problem texts beside its code; the ones here win on a clash."""
     from wms.inbound.messages import MESSAGES as inbound
-    MESSAGES.update({code: text for code, text in inbound.items() if code not in MESSAGES})
+    from wms.outbound.messages import MESSAGES as outbound
+    for domain in (inbound, outbound):
+        MESSAGES.update({code: text for code, text in domain.items() if code not in MESSAGES})
 
 
 _merge_domain_messages()

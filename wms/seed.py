@@ -151,6 +151,7 @@ def load_demo(folder: Path, *, stock: bool = True) -> dict[str, int]:
     if stock:
         counts["stock movements"] = _opening_stock(products, zones, items)
         counts["inbound forecasts"] = _inbound_demo(products)
+        counts["orders"] = _orders_demo(products)
     return counts
 
 
@@ -261,4 +262,35 @@ def _inbound_demo(products: list[Product]) -> int:
         db.session.add(FixedLocation(product_id=first.id, location_id=face.id))
         db.session.flush()
     db.session.flush()
+    return count
+
+
+BUYERS = [  # (country, state, city, address, postal code, phone, name)
+    ("US", "CA", "San Francisco", "500 Howard St, Apt 1204", "94105", "+1 415 555 0132", "Emily Carter"),
+    ("GB", "", "London", "221B Baker Street", "NW1 6XE", "020 7946 0958", "Oliver Smith"),
+    ("DE", "BE", "Berlin", "Friedrichstraße 123", "10117", "+49 30 1234567", "Lukas Müller"),
+    ("JP", "東京都", "千代田区", "丸の内1-9-1", "100-0005", "03-1234-5678", "佐藤 花子"),
+    ("AU", "NSW", "Sydney", "1 Martin Place", "2000", "+61 2 9876 5432", "Jack Wilson"),
+]
+
+
+def _orders_demo(products: list[Product]) -> int:
+    """A few platform orders per seller (buyers in five countries), received and waiting for the match."""
+    from wms.outbound import orders
+    sellers = sorted({p.seller_id for p in products})[:2]
+    count = 0
+    for n, seller_id in enumerate(sellers):
+        stocked = [p for p in products if p.seller_id == seller_id and p.filing_status == "approved"][:10]
+        for i, (country, state, city, street, postal, phone, name) in enumerate(BUYERS):
+            items = [stocked[(i + k) % len(stocked)] for k in range(1 + i % 2)]
+            lines = [{"product_id": p.id, "qty": 1 + k, "price": str(p.declared_price or Decimal("9.90"))}
+                     for k, p in enumerate(items)]
+            value = sum(Decimal(l["price"]) * l["qty"] for l in lines)
+            orders.receive({"seller_id": seller_id, "platform": "AMAZON" if i % 2 else "SHOPIFY",
+                            "order_no": f"DEMO-{n}{i:04d}", "buyer_name": name, "buyer_phone": phone,
+                            "country": country, "state": state, "city": city, "address1": street,
+                            "postal_code": postal, "currency": "USD", "goods_value": value, "freight": Decimal("4.50"),
+                            "charge": value + Decimal("4.50"), "pay_name": "PayPal", "pay_no": f"PAY-DEMO-{n}{i:04d}",
+                            "lines": lines})
+            count += 1
     return count

@@ -29,6 +29,7 @@ from wms.inbound.api import ASN_EVENTS
 from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
+from wms.outbound.models import Order
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
 
@@ -44,11 +45,11 @@ ARGUMENT_PERMISSIONS = {
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
-DOWNLOADS = {"/api/v1/products/import-template", "/api/v1/asns/lines-template"}     # files with no seller data in them
+DOWNLOADS = {"/api/v1/products/import-template", "/api/v1/asns/lines-template", "/api/v1/orders/import-template"}     # files with no seller data in them
 MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile} | {
     "asns": Asn, "temp-declarations": TempDeclaration, "temp-declaration-lines": TempDeclarationLine,
     "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
-    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation}
+    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 

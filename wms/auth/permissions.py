@@ -48,6 +48,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inbound.rules": frozenset({"admin", "supervisor"}),
     "disposal.write": frozenset({"admin", "supervisor"}),
     "disposal.approve": frozenset({"admin", "supervisor", "customs"}),
+    # outbound: platforms and sellers send orders; sellers see their own
+    "orders.read": ALL,
+    "orders.write": frozenset({"admin", "supervisor", "seller"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

@@ -1,0 +1,101 @@
+"""Order routes: intake from platforms and sellers (idempotent on platform + order number), lists,
+Excel import, cancellation."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy.orm import joinedload
+
+from wms.auth.service import require, seller_scope
+from wms.core.crud import register_list
+from wms.core.fields import Id, RECORD_ID, Text
+from wms.core.idempotency import idempotent
+from wms.core.listing import Column as C, ListSpec
+from wms.db import atomic
+from wms.errors import ValidationFailed
+from wms.outbound import orders, schemas as s
+from wms.outbound.models import Order
+from wms.outbound.states import ORDER
+
+blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
+
+order_listing = ListSpec(
+    Order, search=(Order.order_no, Order.buyer_name, Order.logistics_no),
+    filters={"status": (Text(), Order.status), "seller_id": (Id(), Order.seller_id),
+             "platform": (Text(), Order.platform), "mode": (Text(), Order.mode)},
+    sort=("created_at", "order_no", "status"), default_sort="-id",
+    columns=[C("platform", "Platform", "平台"), C("order_no", "Order no.", "订单号"), C("seller.code", "Seller", "卖家"),
+             C("status", "Status", "状态"), C("buyer_name", "Buyer", "收件人"), C("country.code", "Country", "国家"),
+             C("goods_value", "Goods value", "货值"), C("currency.code", "Currency", "币制"),
+             C("logistics_no", "Waybill", "运单号"), C("created_at", "Received", "接单时间")])
+
+
+def _orders():
+    query = sa.select(Order).options(joinedload(Order.seller), joinedload(Order.country), joinedload(Order.currency))
+    scope = seller_scope()
+    return query if scope is None else query.where(Order.seller_id == scope)
+
+
+register_list(blp, "/orders", endpoint="list_orders", listing=order_listing, schema=s.OrderRowSchema, name="Order",
+              query=_orders, permission="orders.read", summary="Orders",
+              description="States: " + ", ".join(ORDER.states) + ". Sellers see their own.")
+
+
+@blp.route("/orders", methods=["POST"])
+@require("orders.write")
+@atomic
+@blp.arguments(s.OrderSchema)
+@blp.response(201, s.OrderSchema)
+@blp.alt_response(200, schema=s.OrderSchema, description="The same order sent again: the stored order")
+@blp.doc(summary="Take an order in (idempotent on platform + order number)",
+         description="Buyer address checked per country (postal code, phone → E.164); goods value must equal "
+                     "the lines. The same number with other content is 409 order_exists.")
+def create_order(data):
+    order, created = orders.receive(data)
+    return order, 201 if created else 200
+
+
+@blp.route("/orders/" + RECORD_ID)
+@require("orders.read")
+@blp.response(200, s.OrderSchema)
+@blp.doc(summary="One order with its lines")
+def get_order(record_id):
+    return orders.get(record_id)
+
+
+@blp.route("/orders/" + RECORD_ID + "/cancel", methods=["POST"])
+@require("orders.write")
+@idempotent
+@blp.arguments(s.CancelSchema)
+@blp.response(200, s.OrderSchema)
+@blp.doc(summary="Cancel an order (until it is loaded)")
+def cancel_order(data, record_id):
+    return orders.cancel(orders.get(record_id, lock=True), data["reason"])
+
+
+class OrderImportResult(Schema):
+    created = fields.List(fields.String())
+    unchanged = fields.List(fields.String())
+
+
+@blp.route("/orders/import", methods=["POST"])
+@require("orders.write")
+@atomic
+@blp.response(200, OrderImportResult)
+@blp.doc(summary="Create orders from an .xlsx (multipart field `file`; one row per line, order columns repeated)",
+         description="All or nothing: every bad order is listed in `rows` with its first row number.")
+def import_orders():
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": ["Missing data for required field."]})
+    return orders.import_orders(upload.read(), seller_scope())
+
+
+@blp.route("/orders/import-template")
+@require("orders.read")
+@blp.doc(summary="An empty order workbook with bilingual headers")
+def order_template():
+    return Response(orders.template(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=orders.xlsx"})

@@ -1,0 +1,90 @@
+"""Outbound orders: what a platform or seller asks the warehouse to ship, with the payment and waybill data
+customs needs (CEB303 order, CEB403 payment, CEB505 waybill) and the buyer's address."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wms.db import Base, TimestampMixin, one_of
+from wms.masterdata.models import Channel, Country, Currency, Product, Seller, Warehouse
+from wms.outbound.states import ORDER
+
+ORDER_MODES = ("stock", "parcel")
+TRADE_MODES = ("9610", "1210")
+Money = sa.Numeric(19, 5)
+Measure = sa.Numeric(10, 3)
+
+
+class Order(TimestampMixin, Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    platform: Mapped[str] = mapped_column(sa.String(30))                     # e.g. AMAZON, SHOPEE, TEMU, OWN
+    order_no: Mapped[str] = mapped_column(sa.String(60))                    # unique per platform (CEB303 orderNo)
+    ebp_code: Mapped[str] = mapped_column(sa.String(18), default="")        # platform's customs code (无 abroad)
+    ebp_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    mode: Mapped[str] = mapped_column(sa.String(10), default="stock")
+    trade_mode: Mapped[str] = mapped_column(sa.String(4), default="1210")
+    status: Mapped[str] = mapped_column(sa.String(20), default=ORDER.initial, index=True)
+    status_reason: Mapped[str] = mapped_column(sa.String(300), default="")   # backorder / match failure / cancel
+    # buyer
+    buyer_name: Mapped[str] = mapped_column(sa.String(100))
+    buyer_phone: Mapped[str] = mapped_column(sa.String(20))                  # E.164
+    buyer_email: Mapped[str] = mapped_column(sa.String(120), default="")
+    country_id: Mapped[int] = mapped_column(sa.ForeignKey("countries.id"))
+    state: Mapped[str] = mapped_column(sa.String(60), default="")
+    city: Mapped[str] = mapped_column(sa.String(60))
+    address1: Mapped[str] = mapped_column(sa.String(200))
+    address2: Mapped[str] = mapped_column(sa.String(200), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(12), default="")
+    # money (CEB303 / CEB403)
+    currency_id: Mapped[int] = mapped_column(sa.ForeignKey("currencies.id"))
+    goods_value: Mapped[Decimal] = mapped_column(Money)
+    freight: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    insured_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    pay_code: Mapped[str] = mapped_column(sa.String(18), default="")         # payment company
+    pay_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    pay_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    paid_at: Mapped[datetime | None]
+    charge: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))       # amount paid
+    # waybill (CEB505)
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"))
+    logistics_no: Mapped[str] = mapped_column(sa.String(32), default="", index=True)
+    parcel_waybill_no: Mapped[str] = mapped_column(sa.String(40), default="", index=True)   # parcel mode
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    request_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")   # tells replays from new orders
+    seller: Mapped[Seller] = relationship()
+    warehouse: Mapped[Warehouse] = relationship()
+    country: Mapped[Country] = relationship()
+    currency: Mapped[Currency] = relationship()
+    channel: Mapped[Channel | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.gnum")
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "order_no"),
+        one_of("mode", ORDER_MODES), one_of("trade_mode", TRADE_MODES), one_of("status", ORDER.states),
+        sa.CheckConstraint("goods_value >= 0 AND freight >= 0 AND insured_fee >= 0 AND charge >= 0",
+                           name="money_not_negative"),
+        sa.Index("ix_orders_seller_status", "seller_id", "status"),
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    gnum: Mapped[int]                                                        # 1, 2, 3 … (links to the list)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    qty: Mapped[int]
+    price: Mapped[Decimal] = mapped_column(Money)
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+    __table_args__ = (sa.UniqueConstraint("order_id", "gnum"), sa.CheckConstraint("qty > 0", name="qty_positive"),
+                      sa.CheckConstraint("price >= 0", name="price_not_negative"))
+
+    @property
+    def total(self) -> Decimal:
+        return (self.price * self.qty).quantize(Decimal("0.00001"))

@@ -1,0 +1,95 @@
+"""Input and output schemas of the order routes."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from wms.core.fields import Code, Id, Text
+from wms.outbound.models import ORDER_MODES, TRADE_MODES
+
+Money = dict(places=5, as_string=True, validate=validate.Range(min=0, max=10**12))
+
+
+class _In(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OrderLineSchema(_In):
+    gnum = fields.Integer(dump_only=True)
+    product_id = Id(metadata={"description": "The product; or give `sku`"})
+    sku = Code(max_length=60, upper=False, load_only=True)
+    product_sku = fields.String(attribute="product.sku", dump_only=True)
+    name_zh = fields.String(attribute="product.name_zh", dump_only=True)
+    qty = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    price = fields.Decimal(required=True, **Money)
+    total = fields.Decimal(places=5, as_string=True, dump_only=True)
+
+    @validates_schema
+    def _product(self, data, **_):
+        if not data.get("product_id") and not data.get("sku"):
+            raise ValidationError("Missing data for required field.", "sku")
+
+
+class OrderSchema(_In):
+    id = Id(dump_only=True)
+    seller_id = Id(metadata={"description": "Required for staff and platforms; a seller's own id for sellers"})
+    seller_code = fields.String(attribute="seller.code", dump_only=True)
+    warehouse_id = Id()
+    platform = Code(required=True, max_length=30, metadata={"description": "AMAZON, SHOPEE, TEMU, OWN …"})
+    order_no = Code(required=True, max_length=60, upper=False,
+                    metadata={"description": "Unique per platform; sending it again answers the stored order"})
+    ebp_code = Code(load_default="", max_length=18, metadata={"description": "Platform's customs code (无 abroad)"})
+    ebp_name = Text(load_default="", max_length=100)
+    mode = fields.String(load_default="stock", validate=validate.OneOf(ORDER_MODES),
+                         metadata={"description": "stock: picked from bonded stock; parcel: a pre-packed parcel"})
+    trade_mode = fields.String(load_default="1210", validate=validate.OneOf(TRADE_MODES))
+    status = fields.String(dump_only=True)
+    status_reason = fields.String(dump_only=True)
+    buyer_name = Text(required=True, max_length=100)
+    buyer_phone = Text(required=True, max_length=30, metadata={"description": "Stored as E.164 (+4420…)"})
+    buyer_email = fields.Email(load_default="", validate=validate.Length(max=120))
+    country = Code(required=True, max_length=2, load_only=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    country_code = fields.String(attribute="country.code", dump_only=True)
+    state = Text(load_default="", max_length=60)
+    city = Text(required=True, max_length=60)
+    address1 = Text(required=True, max_length=200)
+    address2 = Text(load_default="", max_length=200)
+    postal_code = Text(load_default="", max_length=12)
+    currency = Code(required=True, max_length=3, load_only=True)
+    currency_code = fields.String(attribute="currency.code", dump_only=True)
+    goods_value = fields.Decimal(required=True, **Money)
+    freight = fields.Decimal(load_default="0", **Money)
+    insured_fee = fields.Decimal(load_default="0", **Money)
+    pay_code = Code(load_default="", max_length=18)
+    pay_name = Text(load_default="", max_length=100)
+    pay_no = Code(load_default="", max_length=60, upper=False)
+    paid_at = fields.DateTime(load_default=None, allow_none=True)
+    charge = fields.Decimal(load_default="0", **Money)
+    channel = Code(max_length=30, load_only=True, metadata={"description": "Carrier channel code (else by rules)"})
+    channel_code = fields.String(attribute="channel.code", dump_only=True, allow_none=True)
+    logistics_no = Code(load_default="", max_length=32)
+    parcel_waybill_no = Code(load_default="", max_length=40)
+    note = Text(load_default="", max_length=500)
+    lines = fields.List(fields.Nested(OrderLineSchema), load_default=list, validate=validate.Length(max=100))
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class OrderRowSchema(Schema):
+    id = Id()
+    seller_id = Id()
+    seller_code = fields.String(attribute="seller.code")
+    platform = fields.String()
+    order_no = fields.String()
+    mode = fields.String()
+    status = fields.String()
+    buyer_name = fields.String()
+    country_code = fields.String(attribute="country.code")
+    goods_value = fields.Decimal(as_string=True)
+    currency_code = fields.String(attribute="currency.code")
+    logistics_no = fields.String()
+    created_at = fields.DateTime()
+
+
+class CancelSchema(_In):
+    reason = Text(required=True, max_length=300)

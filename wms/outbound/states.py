@@ -1,0 +1,20 @@
+"""The outbound documents' state machines (DESIGN §3)."""
+from wms.core.statemachine import StateMachine
+
+CANCELLABLE = ("received", "matched", "match_failed", "allocated", "backordered", "waved", "picked", "packed",
+               "bagged")
+
+ORDER = StateMachine("order", {
+    "received": {"match": "matched", "match_fail": "match_failed", "cancel": "cancelled"},
+    "match_failed": {"match": "matched", "cancel": "cancelled"},
+    "matched": {"allocate": "allocated", "backorder": "backordered", "cancel": "cancelled"},
+    "backordered": {"allocate": "allocated", "cancel": "cancelled"},
+    "allocated": {"wave": "waved", "reallocate": "matched", "cancel": "cancelled"},
+    "waved": {"pick": "picked", "short_pick": "matched", "cancel": "cancelled"},
+    "picked": {"pack": "packed", "cancel": "cancelled"},
+    "packed": {"bag": "bagged", "cancel": "cancelled"},
+    "bagged": {"load": "loaded", "unbag": "packed", "cancel": "cancelled"},
+    "loaded": {"gate_out": "shipped"},
+    "shipped": {},
+    "cancelled": {},
+})
