@@ -277,6 +277,19 @@ BUYERS = [  # (country, state, city, address, postal code, phone, name)
 def _orders_demo(products: list[Product]) -> int:
     """A few platform orders per seller (buyers in five countries), received and waiting for the match."""
     from wms.outbound import orders
+    from wms.outbound.models import ChannelRule
+    channels = {c.code: c.id for c in db.session.scalars(sa.select(Channel))}
+    warehouse_id = db.session.scalar(sa.select(Warehouse.id))
+    for sequence, (name, channel, extra) in enumerate([
+            ("带电小包 battery parcels", "YT-GLB-BAT", {"battery": "yes", "max_weight_kg": Decimal("2")}),
+            ("美国快线 US fast line", "YT-US-FAST", {"countries": "US", "max_weight_kg": Decimal("5")}),
+            ("欧洲专线 Europe", "YT-EU-STD", {"countries": "GB,DE,FR,IT,ES,NL,BE,AT,PL,SE,IE",
+                                            "battery": "no", "max_weight_kg": Decimal("2")}),
+            ("轻小件 light parcels", "CP-EUB", {"battery": "no", "max_weight_kg": Decimal("2")}),
+            ("其余 everything else", "SF-IE", {"battery": "no"})], start=1):
+        db.session.add(ChannelRule(warehouse_id=warehouse_id, sequence=sequence * 10, name=name,
+                                   channel_id=channels[channel], **extra))
+    db.session.flush()
     sellers = sorted({p.seller_id for p in products})[:2]
     count = 0
     for n, seller_id in enumerate(sellers):

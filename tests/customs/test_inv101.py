@@ -264,7 +264,7 @@ def test_sandbox_approves_then_posts_the_list(dbs, listeners):
     heard = []
     service.on_status("temp_inbound", lambda r, event: heard.append((r.id, r.status, event)))
 
-    gateway = SandboxGateway(delay_seconds=60, reject_rate=0, seed=7)
+    gateway = SandboxGateway(inspect_rate=0, delay_seconds=60, reject_rate=0, seed=7)
     assert service.run_once(gateway) == {"sent": 1, "receipts": 0}      # receipts not due for a minute
     dbs.refresh(record)
     assert record.status == "sent"
@@ -296,7 +296,7 @@ def test_sandbox_rejects_with_a_reason_and_posts_nothing(dbs, listeners):
     service.on_status("temp_inbound", lambda r, event: heard.append(event))
     decl = declaration()
     service.declare_inv(decl, seller_id=None)
-    service.run_once(SandboxGateway(delay_seconds=0, reject_rate=1, seed=3))
+    service.run_once(SandboxGateway(inspect_rate=0, delay_seconds=0, reject_rate=1, seed=3))
     record = record_of(dbs, decl)
     assert (record.status, record.return_status) == ("rejected", "3")
     filled = [reason.format(PutrecNo=BOOK, EtpsInnerInvtNo=decl.cop_no) for reason in INV_REJECTIONS]
@@ -332,7 +332,7 @@ def test_listeners_hear_every_kind_and_a_failing_one_rolls_the_receipt_back(dbs,
     service.on_status("order", hears)                       # the same callback twice is kept once
     assert listeners == {"order": [hears]}
     service.declare([demo.order(97, guid=new_guid())])
-    service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0, seed=5))
+    service.run_once(SandboxGateway(inspect_rate=0, delay_seconds=0, reject_rate=0, seed=5))
     assert heard == [("order", "status_2"), ("order", "status_120")]
 
     def refuses(record, event):
@@ -341,7 +341,7 @@ def test_listeners_hear_every_kind_and_a_failing_one_rolls_the_receipt_back(dbs,
     service.on_status("temp_inbound", refuses)
     decl = declaration()
     service.declare_inv(decl)
-    service.run_once(SandboxGateway(delay_seconds=0, reject_rate=0, seed=7))
+    service.run_once(SandboxGateway(inspect_rate=0, delay_seconds=0, reject_rate=0, seed=7))
     record = record_of(dbs, decl)
     assert record.status == "sent" and not record.invt_no                       # the receipt was rolled back
     failed = dbs.scalars(sa.select(CustomsMessage).where(CustomsMessage.guid == decl.guid,

@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # outbound: platforms and sellers send orders; sellers see their own
     "orders.read": ALL,
     "orders.write": frozenset({"admin", "supervisor", "seller"}),
+    "outbound.rules": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

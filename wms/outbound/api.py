@@ -9,14 +9,15 @@ from marshmallow import Schema, fields
 from sqlalchemy.orm import joinedload
 
 from wms.auth.service import require, seller_scope
-from wms.core.crud import register_list
+from wms.core.crud import Resource, register_api, register_list
 from wms.core.fields import Id, RECORD_ID, Text
 from wms.core.idempotency import idempotent
 from wms.core.listing import Column as C, ListSpec
 from wms.db import atomic
 from wms.errors import ValidationFailed
 from wms.outbound import orders, schemas as s
-from wms.outbound.models import Order
+from wms.masterdata.models import Channel, Seller, Warehouse
+from wms.outbound.models import ChannelRule, Order
 from wms.outbound.states import ORDER
 
 blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
@@ -91,6 +92,19 @@ def import_orders():
     if upload is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})
     return orders.import_orders(upload.read(), seller_scope())
+
+
+channel_rules = Resource(
+    "channel-rules", ChannelRule, s.ChannelRuleSchema, ("Channel rules", "物流渠道规则"), "layout.read",
+    "outbound.rules",
+    ListSpec(ChannelRule, search=(ChannelRule.name, ChannelRule.countries),
+             filters={"warehouse_id": (Id(), ChannelRule.warehouse_id)}, sort=("sequence",), default_sort="sequence",
+             columns=[C("sequence", "Sequence", "顺序"), C("name", "Name", "名称"), C("channel.code", "Channel", "渠道"),
+                      C("countries", "Countries", "国家"), C("max_weight_kg", "Max. kg", "最大重量"),
+                      C("battery", "Battery", "带电"), C("liquid", "Liquid", "液体"), C("active", "Active", "启用")]),
+    references={"warehouse_id": Warehouse, "channel_id": Channel, "seller_id": Seller},
+    load_options=(joinedload(ChannelRule.channel),))
+register_api(blp, channel_rules)
 
 
 @blp.route("/orders/import-template")

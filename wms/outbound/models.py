@@ -88,3 +88,28 @@ class OrderLine(Base):
     @property
     def total(self) -> Decimal:
         return (self.price * self.qty).quantize(Decimal("0.00001"))
+
+
+FLAG_CHOICES = ("any", "yes", "no")
+
+
+class ChannelRule(TimestampMixin, Base):
+    """One rule of a warehouse's logistics channel rules (物流渠道规则): conditions on the order, and the
+    channel it gets. Rules are tried in ``sequence`` order; the first whose conditions all hold wins."""
+    __tablename__ = "channel_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"), index=True)
+    sequence: Mapped[int] = mapped_column(default=10)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"))
+    countries: Mapped[str] = mapped_column(sa.String(300), default="")      # ISO codes, comma-separated; "" any
+    seller_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sellers.id"))
+    min_weight_kg: Mapped[Decimal | None] = mapped_column(Measure)
+    max_weight_kg: Mapped[Decimal | None] = mapped_column(Measure)
+    min_value: Mapped[Decimal | None] = mapped_column(Money)                  # goods value, order currency
+    max_value: Mapped[Decimal | None] = mapped_column(Money)
+    battery: Mapped[str] = mapped_column(sa.String(3), default="any")
+    liquid: Mapped[str] = mapped_column(sa.String(3), default="any")
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    channel: Mapped[Channel] = relationship()
+    __table_args__ = (one_of("battery", FLAG_CHOICES), one_of("liquid", FLAG_CHOICES))

@@ -19,7 +19,7 @@ from wms.errors import Conflict, ValidationFailed
 from wms.events import publish
 from wms.extensions import db
 from wms.masterdata.models import Channel, Country, Currency, Product, Seller, Warehouse
-from wms.outbound import address
+from wms.outbound import address, channels
 from wms.outbound.models import Order, OrderLine
 from wms.outbound.states import ORDER
 
@@ -52,6 +52,7 @@ def receive(data: dict) -> tuple[Order, bool]:
     order = _build(data, seller_id)
     db.session.add(order)
     db.session.flush()
+    channels.assign(order)
     record("order.create", order, before=None, after=snapshot(order) | {"lines": len(order.lines)})
     publish(db.session, ROOM, "order.received", {"id": order.id, "order_no": order.order_no,
                                                  "seller_id": order.seller_id, "lines": len(order.lines)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from wms.core.fields import Code, Id, Text
-from wms.outbound.models import ORDER_MODES, TRADE_MODES
+from wms.outbound.models import FLAG_CHOICES, ORDER_MODES, TRADE_MODES
 
 Money = dict(places=5, as_string=True, validate=validate.Range(min=0, max=10**12))
 
@@ -89,6 +89,38 @@ class OrderRowSchema(Schema):
     currency_code = fields.String(attribute="currency.code")
     logistics_no = fields.String()
     created_at = fields.DateTime()
+
+
+class ChannelRuleSchema(_In):
+    id = Id(dump_only=True)
+    warehouse_id = Id(required=True)
+    sequence = fields.Integer(load_default=10, validate=validate.Range(min=0, max=100000))
+    name = Text(load_default="", max_length=100)
+    channel_id = Id(required=True)
+    countries = Text(load_default="", max_length=300, metadata={"description": "ISO codes, comma-separated; empty: any"})
+    seller_id = Id(load_default=None, allow_none=True)
+    min_weight_kg = fields.Decimal(places=3, as_string=True, load_default=None, allow_none=True,
+                                   validate=validate.Range(min=0, max=100000))
+    max_weight_kg = fields.Decimal(places=3, as_string=True, load_default=None, allow_none=True,
+                                   validate=validate.Range(min=0, max=100000))
+    min_value = fields.Decimal(places=2, as_string=True, load_default=None, allow_none=True,
+                               validate=validate.Range(min=0, max=10**9))
+    max_value = fields.Decimal(places=2, as_string=True, load_default=None, allow_none=True,
+                               validate=validate.Range(min=0, max=10**9))
+    battery = fields.String(load_default="any", validate=validate.OneOf(FLAG_CHOICES))
+    liquid = fields.String(load_default="any", validate=validate.OneOf(FLAG_CHOICES))
+    active = fields.Boolean(dump_only=True)
+
+    @validates_schema
+    def _countries(self, data, **_):
+        codes = [c.strip().upper() for c in (data.get("countries") or "").replace("，", ",").split(",") if c.strip()]
+        if any(len(c) != 2 or not c.isalpha() for c in codes):
+            raise ValidationError("Two-letter ISO codes, comma-separated.", "countries")
+        if "countries" in data:
+            data["countries"] = ",".join(codes)
+        low, high = data.get("min_weight_kg"), data.get("max_weight_kg")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Must not be above the maximum.", "min_weight_kg")
 
 
 class CancelSchema(_In):

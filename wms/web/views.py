@@ -34,12 +34,15 @@ from wms.customs.api import entry_listing as book_entry_listing, entry_query as 
     item_listing as book_item_listing, item_query as book_item_query, message_listing as customs_message_listing, \
     match_listing, match_query, message_query as customs_message_query, record_listing as customs_record_listing, \
     record_query as customs_record_query
+from wms.inbound.api import fixed_locations, putaway_rules, qc_rules
+from wms.outbound.api import channel_rules
 from wms.scanning.api import listing as scan_listing, query as scan_query
 from wms.scanning.models import SCAN_EXCEPTION, ScanException
 from wms.web import forms
 
 bp = Blueprint("web", __name__)
-SCREENS = {r.name: r for r in [*RESOURCES, printers, users]}
+
+SCREENS = {r.name: r for r in [*RESOURCES, printers, users, qc_rules, putaway_rules, fixed_locations, channel_rules]}
 FILING_SCREENS = {"products", "sellers"}
 LISTS = {  # read-only lists: (title en, title zh, permission, listing, query)
     "stock": ("Stock", "库存", "inventory.read", stock_listing, stock_query),
