@@ -275,7 +275,8 @@ BUYERS = [  # (country, state, city, address, postal code, phone, name)
 
 
 def _orders_demo(products: list[Product]) -> int:
-    """A few platform orders per seller (buyers in five countries), received and waiting for the match."""
+    """A few platform orders per seller (buyers in five countries): channel and waybill by the demo channel
+    rules, documents declared and matched, export lists released by the sandbox customs."""
     from wms.outbound import orders
     from wms.outbound.models import ChannelRule
     channels = {c.code: c.id for c in db.session.scalars(sa.select(Channel))}
@@ -306,4 +307,9 @@ def _orders_demo(products: list[Product]) -> int:
                             "charge": value + Decimal("4.50"), "pay_name": "PayPal", "pay_no": f"PAY-DEMO-{n}{i:04d}",
                             "lines": lines})
             count += 1
+    from wms.customs.gateway import SandboxGateway
+    from wms.customs.service import run_once
+    gateway = SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0)
+    for _ in range(4):                       # customs answers the documents and releases the lists
+        run_once(gateway)
     return count

@@ -30,7 +30,8 @@ def test_an_order_once_and_its_replay(client, login, dbs):
     first = client.post(URL, json=payload(dbs), headers=seller)
     assert first.status_code == 201, first.get_json()
     body = first.get_json()
-    assert body["status"] == "received" and body["seller_code"] == "SZ-ANKE" and body["buyer_phone"] == "+14155550132"
+    assert body["status"] == "matched" and body["seller_code"] == "SZ-ANKE" and body["buyer_phone"] == "+14155550132"
+    assert body["customs_state"] == "declared" and body["channel_code"] and body["logistics_no"]
     assert body["lines"][0]["gnum"] == 1 and body["lines"][0]["total"].startswith("23.6")
     again = client.post(URL, json=payload(dbs), headers=seller)
     assert again.status_code == 200 and again.get_json()["id"] == body["id"]

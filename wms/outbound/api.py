@@ -76,6 +76,17 @@ def cancel_order(data, record_id):
     return orders.cancel(orders.get(record_id, lock=True), data["reason"])
 
 
+@blp.route("/orders/" + RECORD_ID + "/match", methods=["POST"])
+@require("orders.write")
+@idempotent
+@blp.response(200, s.OrderSchema)
+@blp.doc(summary="Declare the order's documents and export list; the three-document match decides",
+         description="received or match_failed → matched, or match_failed naming the fields that disagree.")
+def match_order(record_id):
+    from wms.outbound.declaring import match
+    return match(orders.get(record_id, lock=True))
+
+
 class OrderImportResult(Schema):
     created = fields.List(fields.String())
     unchanged = fields.List(fields.String())

@@ -57,6 +57,10 @@ class Order(TimestampMixin, Base):
     parcel_waybill_no: Mapped[str] = mapped_column(sa.String(40), default="", index=True)   # parcel mode
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     request_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")   # tells replays from new orders
+    # the export list (CEB603) and what customs made of it: "" | declared | inspection | released | rejected
+    list_guid: Mapped[str] = mapped_column(sa.String(36), default="", server_default="", index=True)
+    customs_state: Mapped[str] = mapped_column(sa.String(12), default="", server_default="")
+    released_at: Mapped[datetime | None]
     seller: Mapped[Seller] = relationship()
     warehouse: Mapped[Warehouse] = relationship()
     country: Mapped[Country] = relationship()

@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from wms.auth.service import owned, owning_seller
 from wms.core.audit import record, snapshot
@@ -52,7 +53,9 @@ def receive(data: dict) -> tuple[Order, bool]:
     order = _build(data, seller_id)
     db.session.add(order)
     db.session.flush()
-    channels.assign(order)
+    if channels.assign(order) and current_app.config.get("OUTBOUND_AUTO_MATCH"):
+        from wms.outbound.declaring import match
+        match(order)
     record("order.create", order, before=None, after=snapshot(order) | {"lines": len(order.lines)})
     publish(db.session, ROOM, "order.received", {"id": order.id, "order_no": order.order_no,
                                                  "seller_id": order.seller_id, "lines": len(order.lines)})
@@ -93,7 +96,7 @@ def _build(data: dict, seller_id: int) -> Order:
             continue
         if product.filing_status != "approved":
             errors[f"lines.{n}.sku"] = [f"{product.sku} is not filed with customs ({product.filing_status})."]
-        lines.append(OrderLine(gnum=n + 1, product_id=product.id, qty=line["qty"], price=line["price"]))
+        lines.append(OrderLine(gnum=n + 1, product_id=product.id, qty=line["qty"], price=Decimal(str(line["price"]))))
         total += Decimal(line["price"]) * line["qty"]
     if data.get("mode", "stock") == "stock" and not data.get("lines"):
         errors["lines"] = ["Missing data for required field."]

@@ -1,6 +1,8 @@
 """Input and output schemas of the order routes."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from wms.core.fields import Code, Id, Text
@@ -45,6 +47,9 @@ class OrderSchema(_In):
     trade_mode = fields.String(load_default="1210", validate=validate.OneOf(TRADE_MODES))
     status = fields.String(dump_only=True)
     status_reason = fields.String(dump_only=True)
+    customs_state = fields.String(dump_only=True, metadata={"description": "The export list: declared, inspection, "
+                                                                          "released, rejected"})
+    released_at = fields.DateTime(dump_only=True)
     buyer_name = Text(required=True, max_length=100)
     buyer_phone = Text(required=True, max_length=30, metadata={"description": "Stored as E.164 (+4420…)"})
     buyer_email = fields.Email(load_default="", validate=validate.Length(max=120))
@@ -58,13 +63,13 @@ class OrderSchema(_In):
     currency = Code(required=True, max_length=3, load_only=True)
     currency_code = fields.String(attribute="currency.code", dump_only=True)
     goods_value = fields.Decimal(required=True, **Money)
-    freight = fields.Decimal(load_default="0", **Money)
-    insured_fee = fields.Decimal(load_default="0", **Money)
+    freight = fields.Decimal(load_default=Decimal("0"), **Money)
+    insured_fee = fields.Decimal(load_default=Decimal("0"), **Money)
     pay_code = Code(load_default="", max_length=18)
     pay_name = Text(load_default="", max_length=100)
     pay_no = Code(load_default="", max_length=60, upper=False)
     paid_at = fields.DateTime(load_default=None, allow_none=True)
-    charge = fields.Decimal(load_default="0", **Money)
+    charge = fields.Decimal(load_default=Decimal("0"), **Money)
     channel = Code(max_length=30, load_only=True, metadata={"description": "Carrier channel code (else by rules)"})
     channel_code = fields.String(attribute="channel.code", dump_only=True, allow_none=True)
     logistics_no = Code(load_default="", max_length=32)

@@ -1,0 +1,2 @@
+"""The official CEB schemas for the outbound tests that validate what orders declare."""
+from tests.customs.conftest import export_schema, export_xsd  # noqa: F401  (fixtures)
