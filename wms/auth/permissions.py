@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "orders.read": ALL,
     "orders.write": frozenset({"admin", "supervisor", "seller"}),
     "outbound.rules": frozenset({"admin", "supervisor"}),
+    "orders.allocate": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

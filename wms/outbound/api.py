@@ -87,6 +87,27 @@ def match_order(record_id):
     return match(orders.get(record_id, lock=True))
 
 
+@blp.route("/orders/" + RECORD_ID + "/allocate", methods=["POST"])
+@require("orders.allocate")
+@idempotent
+@blp.response(200, s.OrderSchema)
+@blp.doc(summary="Reserve the order's units (FEFO/FIFO, pick sequence), or backorder it naming what is short")
+def allocate_order(record_id):
+    from wms.outbound.allocation import allocate
+    return allocate(orders.get(record_id, lock=True))
+
+
+@blp.route("/orders/allocate", methods=["POST"])
+@require("orders.allocate")
+@atomic
+@blp.response(200, s.AllocateResultSchema)
+@blp.doc(summary="Allocate every matched and backordered order, oldest first")
+def allocate_orders():
+    from wms.outbound.allocation import allocate_open
+    counts = allocate_open()
+    return {"allocated": counts.get("allocated", 0), "backordered": counts.get("backordered", 0)}
+
+
 class OrderImportResult(Schema):
     created = fields.List(fields.String())
     unchanged = fields.List(fields.String())

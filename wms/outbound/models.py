@@ -8,8 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wms.db import Base, TimestampMixin, one_of
-from wms.masterdata.models import Channel, Country, Currency, Product, Seller, Warehouse
+from wms.db import Base, TimestampMixin, one_of, utcnow
+from wms.masterdata.models import Channel, Country, Currency, Location, Product, Seller, Warehouse
 from wms.outbound.states import ORDER
 
 ORDER_MODES = ("stock", "parcel")
@@ -67,6 +67,9 @@ class Order(TimestampMixin, Base):
     currency: Mapped[Currency] = relationship()
     channel: Mapped[Channel | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.gnum")
+    allocations: Mapped[list[Allocation]] = relationship(
+        primaryjoin="and_(Order.id == foreign(Allocation.order_id), Allocation.status != 'released')",
+        order_by="Allocation.pick_sequence", viewonly=True)
     __table_args__ = (
         sa.UniqueConstraint("platform", "order_no"),
         one_of("mode", ORDER_MODES), one_of("trade_mode", TRADE_MODES), one_of("status", ORDER.states),
@@ -117,3 +120,25 @@ class ChannelRule(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     channel: Mapped[Channel] = relationship()
     __table_args__ = (one_of("battery", FLAG_CHOICES), one_of("liquid", FLAG_CHOICES))
+
+
+class Allocation(Base):
+    """Units of one stock balance reserved for one order line (picked from there, in pick sequence)."""
+    __tablename__ = "allocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_lines.id"), index=True)
+    balance_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_balances.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"))
+    lpn: Mapped[str] = mapped_column(sa.String(40), default="")
+    lot: Mapped[str] = mapped_column(sa.String(40), default="")
+    qty: Mapped[int]
+    picked_qty: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
+    pick_sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    location: Mapped[Location] = relationship()
+    product: Mapped[Product] = relationship()
+    __table_args__ = (one_of("status", ("open", "picked", "released")),
+                      sa.CheckConstraint("qty > 0 AND picked_qty >= 0 AND picked_qty <= qty", name="qty_within"))

@@ -125,7 +125,9 @@ def _product(seller_id: int, line: dict) -> Product | None:
 
 def cancel(order: Order, reason: str) -> Order:
     """Cancel until loaded; what was picked or packed goes back to stock through a return task (later)."""
+    from wms.outbound.allocation import release
     ORDER.fire(order, "cancel", reason=reason)
+    release(order)
     order.status_reason = reason[:300]
     publish(db.session, ROOM, "order.cancelled", {"id": order.id, "order_no": order.order_no})
     return order

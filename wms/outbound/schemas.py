@@ -32,6 +32,17 @@ class OrderLineSchema(_In):
             raise ValidationError("Missing data for required field.", "sku")
 
 
+class AllocationSchema(Schema):
+    order_line_id = Id()
+    product_id = Id()
+    location = fields.String(attribute="location.code")
+    lpn = fields.String()
+    lot = fields.String()
+    qty = fields.Integer()
+    picked_qty = fields.Integer()
+    status = fields.String()
+
+
 class OrderSchema(_In):
     id = Id(dump_only=True)
     seller_id = Id(metadata={"description": "Required for staff and platforms; a seller's own id for sellers"})
@@ -76,6 +87,7 @@ class OrderSchema(_In):
     parcel_waybill_no = Code(load_default="", max_length=40)
     note = Text(load_default="", max_length=500)
     lines = fields.List(fields.Nested(OrderLineSchema), load_default=list, validate=validate.Length(max=100))
+    allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -126,6 +138,11 @@ class ChannelRuleSchema(_In):
         low, high = data.get("min_weight_kg"), data.get("max_weight_kg")
         if low is not None and high is not None and low > high:
             raise ValidationError("Must not be above the maximum.", "min_weight_kg")
+
+
+class AllocateResultSchema(Schema):
+    allocated = fields.Integer()
+    backordered = fields.Integer()
 
 
 class CancelSchema(_In):
