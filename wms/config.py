@@ -44,6 +44,7 @@ class Config:
     CUSTOMS_COP_SCC = ""                     # the transmitting company's USCC (empty: the seller's)
     CUSTOMS_AREA = "5349"                    # customs office (关区) of the zone
     CUSTOMS_WORKER_INTERVAL = 2              # seconds between worker rounds
+    OUTBOUND_PICK_BEFORE_RELEASE = False     # WMS_OUTBOUND_PICK_BEFORE_RELEASE: wave orders not yet released by customs
     OUTBOUND_AUTO_MATCH = True               # WMS_OUTBOUND_AUTO_MATCH: declare and match orders as they arrive
     INBOUND_AUTO_DECLARE = False             # WMS_INBOUND_AUTO_DECLARE: declare temp storage when receiving ends
 
@@ -74,7 +75,7 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_prefixed_env("WMS", loads=lambda v: v)
     if overrides:
         app.config.update(overrides)
-    for flag in ("INBOUND_AUTO_DECLARE", "OUTBOUND_AUTO_MATCH"):            # switches given as text in the environment
+    for flag in ("INBOUND_AUTO_DECLARE", "OUTBOUND_AUTO_MATCH", "OUTBOUND_PICK_BEFORE_RELEASE"):            # switches given as text in the environment
         if isinstance(app.config.get(flag), str):
             app.config[flag] = app.config[flag].strip().lower() in ("1", "true", "yes", "on")
 

@@ -87,6 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "customs_ref_required": ("Give the customs document of the disposal.", "请填写处置的海关单证。"),
     "reason_required": ("Give a reason.", "请填写原因。"),
     "discrepancy_reason_required": ("Over, short or damaged quantities need a reason.", "多到、少到或破损须说明原因。"),
+    # outbound
+    "no_waybill": ("Order {order_no} has no waybill number yet: {reason}", "订单 {order_no} 尚无运单号：{reason}"),
 }
 
 # Field-level messages from marshmallow and from our validators.
@@ -151,6 +153,22 @@ FIELD_MESSAGES_ZH: dict[str, str] = {
     "Unknown location {code}.": "未知库位 {code}。",
     "Give the customs document of the destruction (销毁核注清单).": "请填写销毁的海关单证（销毁核注清单）。",
     "Over, short or damaged quantities need a reason.": "多到、少到或破损须说明原因。",
+    # orders
+    "A postal code is required for {country}.": "{country} 的地址必须填写邮编。",
+    "Not a postal code of {country}: {code}.": "不是 {country} 的邮编：{code}。",
+    "Not a postal code: {code}.": "不是有效的邮编：{code}。",
+    "Not a phone number: {phone}.": "不是有效的电话号码：{phone}。",
+    "Give the number with its country code (+…): {phone}.": "请填写带国家区号的号码（+…）：{phone}。",
+    "A phone in {country} starts with +{calling}: {phone}.": "{country} 的电话应以 +{calling} 开头：{phone}。",
+    "A phone in {country} has {shortest}–{longest} digits after +{calling}: {phone}.":
+        "{country} 的电话在 +{calling} 之后应有 {shortest}–{longest} 位数字：{phone}。",
+    "Unknown country code {code}.": "未知国家代码 {code}。",
+    "Unknown currency code {code}.": "未知币制代码 {code}。",
+    "Unknown channel {code}.": "未知物流渠道 {code}。",
+    "Unknown SKU {code}.": "未知 SKU {code}。",
+    "{sku} is not filed with customs ({status}).": "{sku} 未完成海关备案（{status}）。",
+    "Must equal the sum of the lines ({total}).": "须等于各行金额合计（{total}）。",
+    "A parcel order names its pre-packed parcel's waybill number.": "集货包裹订单须填写已打包包裹的运单号。",
 }
 
 

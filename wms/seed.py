@@ -312,4 +312,11 @@ def _orders_demo(products: list[Product]) -> int:
     gateway = SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0)
     for _ in range(4):                       # customs answers the documents and releases the lists
         run_once(gateway)
+    from wms.outbound.allocation import allocate_open
+    from wms.outbound.waves import Plan, plan_waves, release
+    allocate_open()
+    waves = plan_waves(Plan(warehouse_id=warehouse_id, max_orders=4, cart_slots=4))
+    if waves:
+        release(waves[0])
+    db.session.flush()
     return count

@@ -29,7 +29,7 @@ from wms.inbound.api import ASN_EVENTS
 from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
-from wms.outbound.models import ChannelRule, Order
+from wms.outbound.models import ChannelRule, Order, Wave
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
 
@@ -42,6 +42,7 @@ ARGUMENT_PERMISSIONS = {
     "customs.close_match": ("event", {"resolve": "customs.read", "dismiss": "customs.read"}),
     "inbound.asn_event": ("event", ASN_EVENTS),
     "inbound.disposal_event": ("event", {e: "disposal.approve" for e in ("approve", "complete", "cancel")}),
+    "outbound.wave_event": ("event", {"release": "waves.plan", "cancel": "waves.plan"}),
 }
 # Reference lists every signed-in user shares; every other list a seller may read must be seller-scoped.
 SHARED_LISTS = {"/api/v1/countries", "/api/v1/currencies", "/api/v1/carriers", "/api/v1/channels"}
@@ -49,7 +50,7 @@ DOWNLOADS = {"/api/v1/products/import-template", "/api/v1/asns/lines-template", 
 MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile} | {
     "asns": Asn, "temp-declarations": TempDeclaration, "temp-declaration-lines": TempDeclarationLine,
     "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
-    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule}
+    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule, "waves": Wave}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 

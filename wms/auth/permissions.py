@@ -53,6 +53,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "orders.write": frozenset({"admin", "supervisor", "seller"}),
     "outbound.rules": frozenset({"admin", "supervisor"}),
     "orders.allocate": frozenset({"admin", "supervisor"}),
+    "waves.read": STAFF,
+    "waves.plan": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

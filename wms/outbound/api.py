@@ -15,10 +15,11 @@ from wms.core.idempotency import idempotent
 from wms.core.listing import Column as C, ListSpec
 from wms.db import atomic
 from wms.errors import ValidationFailed
+from wms.extensions import db
 from wms.outbound import orders, schemas as s
 from wms.masterdata.models import Channel, Seller, Warehouse
-from wms.outbound.models import ChannelRule, Order
-from wms.outbound.states import ORDER
+from wms.outbound.models import ChannelRule, Order, Wave
+from wms.outbound.states import ORDER, WAVE
 
 blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
 
@@ -106,6 +107,58 @@ def allocate_orders():
     from wms.outbound.allocation import allocate_open
     counts = allocate_open()
     return {"allocated": counts.get("allocated", 0), "backordered": counts.get("backordered", 0)}
+
+
+wave_listing = ListSpec(
+    Wave, search=(Wave.number,), filters={"status": (Text(), Wave.status), "kind": (Text(), Wave.kind)},
+    sort=("created_at", "number"), default_sort="-id",
+    columns=[C("number", "Wave", "波次号"), C("kind", "Kind", "类型"), C("status", "Status", "状态"),
+             C("channel.code", "Channel", "渠道"), C("orders_count", "Orders", "订单数"), C("units", "Units", "件数"),
+             C("carts", "Carts", "分拣车"), C("released_at", "Released", "释放时间")])
+register_list(blp, "/waves", endpoint="list_waves", listing=wave_listing, schema=s.WaveSchema, name="Wave",
+              query=lambda: sa.select(Wave).options(joinedload(Wave.channel)), permission="waves.read",
+              summary="Waves (波次)", description="States: " + ", ".join(WAVE.states) + ".")
+
+
+@blp.route("/waves/plan", methods=["POST"])
+@require("waves.plan")
+@atomic
+@blp.arguments(s.PlanSchema)
+@blp.response(201, s.WaveSchema(many=True))
+@blp.doc(summary="Plan waves from the allocated orders waiting (by channel, single- and multi-item, limits)")
+def plan_waves(data):
+    from wms.outbound.waves import Plan, plan_waves as plan
+    channel_id = None
+    if data.get("channel"):
+        channel_id = db.session.scalar(sa.select(Channel.id).where(Channel.code == data["channel"]))
+        if channel_id is None:
+            raise ValidationFailed({"channel": ["Unknown reference."]})
+    warehouse_id = data.get("warehouse_id") or db.session.scalar(sa.select(Warehouse.id).order_by(Warehouse.id))
+    return plan(Plan(warehouse_id=warehouse_id, channel_id=channel_id, cutoff=data.get("cutoff"),
+                     kinds=tuple(data["kinds"]), max_orders=data["max_orders"], max_units=data["max_units"],
+                     cart_slots=data["cart_slots"]))
+
+
+@blp.route("/waves/" + RECORD_ID)
+@require("waves.read")
+@blp.response(200, s.WaveDetailSchema)
+@blp.doc(summary="One wave with its pick list in walking order")
+def get_wave(record_id):
+    from wms.outbound import waves
+    wave = waves.get(record_id)
+    wave.tasks = waves.pick_list(wave)
+    return wave
+
+
+@blp.route("/waves/" + RECORD_ID + "/<any(release, cancel):event>", methods=["POST"])
+@require("waves.plan")
+@idempotent
+@blp.response(200, s.WaveSchema)
+@blp.doc(summary="Release a planned wave to the floor, or cancel it (its orders wait again)")
+def wave_event(record_id, event):
+    from wms.outbound import waves
+    wave = waves.get(record_id, lock=True)
+    return waves.release(wave) if event == "release" else waves.cancel(wave)
 
 
 class OrderImportResult(Schema):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db import Base, TimestampMixin, one_of, utcnow
 from wms.masterdata.models import Channel, Country, Currency, Location, Product, Seller, Warehouse
-from wms.outbound.states import ORDER
+from wms.outbound.states import ORDER, PICK_TASK, WAVE
 
 ORDER_MODES = ("stock", "parcel")
 TRADE_MODES = ("9610", "1210")
@@ -57,6 +57,8 @@ class Order(TimestampMixin, Base):
     parcel_waybill_no: Mapped[str] = mapped_column(sa.String(40), default="", index=True)   # parcel mode
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     request_fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")   # tells replays from new orders
+    wave_id: Mapped[int | None] = mapped_column(sa.ForeignKey("waves.id"), index=True)
+    units: Mapped[int] = mapped_column(default=0, server_default="0")                # Σ line qty (single-item: 1)
     # the export list (CEB603) and what customs made of it: "" | declared | inspection | released | rejected
     list_guid: Mapped[str] = mapped_column(sa.String(36), default="", server_default="", index=True)
     customs_state: Mapped[str] = mapped_column(sa.String(12), default="", server_default="")
@@ -141,4 +143,52 @@ class Allocation(Base):
     location: Mapped[Location] = relationship()
     product: Mapped[Product] = relationship()
     __table_args__ = (one_of("status", ("open", "picked", "released")),
+                      sa.CheckConstraint("qty > 0 AND picked_qty >= 0 AND picked_qty <= qty", name="qty_within"))
+
+
+WAVE_KINDS = ("single", "multi")
+
+
+class Wave(TimestampMixin, Base):
+    """A wave (波次) of allocated orders picked together: single-item orders (一票一件) batch-picked to the
+    fast-lane pack station, or multi-item orders picked to sorting carts (分拣车), one slot per order."""
+    __tablename__ = "waves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=WAVE.initial, index=True)
+    orders_count: Mapped[int] = mapped_column(default=0)
+    units: Mapped[int] = mapped_column(default=0)
+    carts: Mapped[int] = mapped_column(default=0)
+    released_at: Mapped[datetime | None]
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    channel: Mapped[Channel | None] = relationship()
+    __table_args__ = (one_of("kind", WAVE_KINDS), one_of("status", WAVE.states))
+
+
+class PickTask(Base):
+    """One pick: units of a product from a location (and LPN) for a wave — to an order's cart slot in a
+    multi-item wave, or in bulk for the single-item fast lane. Tasks are walked in pick sequence."""
+    __tablename__ = "pick_tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("waves.id"), index=True)
+    allocation_id: Mapped[int] = mapped_column(sa.ForeignKey("allocations.id"), index=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"))
+    lpn: Mapped[str] = mapped_column(sa.String(40), default="")
+    lot: Mapped[str] = mapped_column(sa.String(40), default="")
+    qty: Mapped[int]
+    picked_qty: Mapped[int] = mapped_column(default=0)
+    cart: Mapped[int] = mapped_column(default=0)          # multi-item waves: cart number from 1
+    slot: Mapped[int] = mapped_column(default=0)          # the order's slot on its cart, from 1
+    sequence: Mapped[int] = mapped_column(default=0)      # walking order
+    status: Mapped[str] = mapped_column(sa.String(12), default=PICK_TASK.initial, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    done_at: Mapped[datetime | None]
+    product: Mapped[Product] = relationship()
+    location: Mapped[Location] = relationship()
+    __table_args__ = (one_of("status", PICK_TASK.states),
                       sa.CheckConstraint("qty > 0 AND picked_qty >= 0 AND picked_qty <= qty", name="qty_within"))

@@ -113,6 +113,7 @@ def _build(data: dict, seller_id: int) -> Order:
                   buyer_phone=checked.phone, **{k: data[k] for k in HEADER if k in data})
     order.request_fingerprint = fingerprint(_comparable(data, seller_id))
     order.lines = lines
+    order.units = sum(line.qty for line in lines)
     return order
 
 

@@ -145,5 +145,50 @@ class AllocateResultSchema(Schema):
     backordered = fields.Integer()
 
 
+class PlanSchema(_In):
+    warehouse_id = Id()
+    channel = Code(max_length=30, metadata={"description": "Only this carrier channel's orders"})
+    cutoff = fields.DateTime(metadata={"description": "Only orders received before this time (the cut-off)"})
+    kinds = fields.List(fields.String(validate=validate.OneOf(("single", "multi"))),
+                        load_default=lambda: ["single", "multi"], validate=validate.Length(min=1, max=2))
+    max_orders = fields.Integer(load_default=200, validate=validate.Range(min=1, max=5000))
+    max_units = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=100000))
+    cart_slots = fields.Integer(load_default=24, validate=validate.Range(min=1, max=200))
+
+
+class PickTaskSchema(Schema):
+    id = Id()
+    sequence = fields.Integer()
+    order_id = Id()
+    product_id = Id()
+    sku = fields.String(attribute="product.sku")
+    name_zh = fields.String(attribute="product.name_zh")
+    location = fields.String(attribute="location.code")
+    lpn = fields.String()
+    lot = fields.String()
+    qty = fields.Integer()
+    picked_qty = fields.Integer()
+    cart = fields.Integer()
+    slot = fields.Integer()
+    status = fields.String()
+
+
+class WaveSchema(Schema):
+    id = Id()
+    number = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    channel_code = fields.String(attribute="channel.code", allow_none=True)
+    orders_count = fields.Integer()
+    units = fields.Integer()
+    carts = fields.Integer()
+    released_at = fields.DateTime()
+    created_at = fields.DateTime()
+
+
+class WaveDetailSchema(WaveSchema):
+    tasks = fields.List(fields.Nested(PickTaskSchema))
+
+
 class CancelSchema(_In):
     reason = Text(required=True, max_length=300)

@@ -10,11 +10,26 @@ ORDER = StateMachine("order", {
     "matched": {"allocate": "allocated", "backorder": "backordered", "cancel": "cancelled"},
     "backordered": {"allocate": "allocated", "cancel": "cancelled"},
     "allocated": {"wave": "waved", "reallocate": "matched", "cancel": "cancelled"},
-    "waved": {"pick": "picked", "short_pick": "matched", "cancel": "cancelled"},
+    "waved": {"pick": "picked", "short_pick": "matched", "unwave": "allocated", "cancel": "cancelled"},
     "picked": {"pack": "packed", "cancel": "cancelled"},
     "packed": {"bag": "bagged", "cancel": "cancelled"},
     "bagged": {"load": "loaded", "unbag": "packed", "cancel": "cancelled"},
     "loaded": {"gate_out": "shipped"},
     "shipped": {},
+    "cancelled": {},
+})
+
+WAVE = StateMachine("wave", {
+    "planned": {"release": "released", "cancel": "cancelled"},
+    "released": {"all_picked": "picked"},
+    "picked": {"all_packed": "completed"},
+    "completed": {},
+    "cancelled": {},
+})
+
+PICK_TASK = StateMachine("pick_task", {
+    "open": {"pick": "done", "short": "short", "cancel": "cancelled"},
+    "done": {},
+    "short": {},
     "cancelled": {},
 })

@@ -69,6 +69,11 @@ STATES: dict[str, tuple[str, str]] = {
     # zone kinds
     "receiving": ("Receiving", "收货区"), "temp_storage": ("Temporary storage", "暂存区"), "qc": ("QC", "质检区"),
     "storage": ("Storage", "存储区"), "packing": ("Packing", "打包区"), "dispatch": ("Dispatch", "发货区"),
+    # orders (inspection, released, rejected and declared above serve the order's customs state too)
+    "received": ("Received", "已接单"), "matched": ("Matched", "已对碰"), "match_failed": ("Match failed", "对碰失败"),
+    "allocated": ("Allocated", "已分配"), "backordered": ("Backordered", "缺货待分配"), "waved": ("Waved", "已组波"),
+    "picked": ("Picked", "已拣货"), "packed": ("Packed", "已打包"), "bagged": ("Bagged", "已装袋"),
+    "loaded": ("Loaded", "已装车"), "shipped": ("Shipped", "已出区"), "cancelled": ("Cancelled", "已取消"),
     # roles
     "admin": ("Administrator", "管理员"), "supervisor": ("Supervisor", "主管"), "operator": ("Operator", "作业员"),
     "seller": ("Seller", "卖家"), "customs": ("Customs liaison", "关务"),

@@ -1,0 +1,138 @@
+"""Waves (波次): allocated orders grouped for picking, planned by rules and released by a supervisor.
+
+Planning takes allocated orders not in a wave — customs-released ones only, unless the warehouse picks
+before release (``OUTBOUND_PICK_BEFORE_RELEASE``; loading then waits for the release) — optionally only
+those of one channel or received before a cut-off, and groups them by carrier channel and kind:
+single-item orders (一票一件: one unit) go into ``single`` waves, batch-picked and labelled at the fast-lane
+pack station; the others into ``multi`` waves picked to sorting carts (分拣车), one slot per order. A wave
+closes at its maximum orders or units; a cart at its slot count. Each allocation becomes a pick task, and
+tasks are numbered in the locations' pick sequence (a walkable route).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from wms.auth.service import owned
+from wms.core.audit import current_actor, record
+from wms.db import utcnow
+from wms.events import publish
+from wms.extensions import db
+from wms.inbound.asn import number
+from wms.outbound.models import Allocation, Order, PickTask, Wave
+from wms.outbound.states import ORDER, WAVE
+
+ROOM = "outbound"
+
+
+@dataclass(frozen=True)
+class Plan:
+    warehouse_id: int
+    channel_id: int | None = None
+    cutoff: datetime | None = None
+    kinds: tuple[str, ...] = ("single", "multi")
+    max_orders: int = 200
+    max_units: int = 1000
+    cart_slots: int = 24
+
+
+def get(wave_id: int, *, lock: bool = False) -> Wave:
+    return owned(Wave, wave_id, "wave", lock=lock, seller_of=lambda wave: None)
+
+
+def _candidates(plan: Plan) -> list[tuple[int, int | None, int, int]]:
+    """(order id, channel id, units, first pick sequence) of the orders a plan may take, oldest first."""
+    first_pick = (sa.select(Allocation.order_id, sa.func.min(Allocation.pick_sequence).label("seq"))
+                  .where(Allocation.status == "open").group_by(Allocation.order_id).subquery())
+    query = (sa.select(Order.id, Order.channel_id, Order.units, first_pick.c.seq)
+             .join(first_pick, first_pick.c.order_id == Order.id)
+             .where(Order.status == "allocated", Order.wave_id.is_(None), Order.warehouse_id == plan.warehouse_id)
+             .order_by(Order.id))
+    if not current_app.config.get("OUTBOUND_PICK_BEFORE_RELEASE"):
+        query = query.where(Order.customs_state == "released")
+    if plan.channel_id is not None:
+        query = query.where(Order.channel_id == plan.channel_id)
+    if plan.cutoff is not None:
+        query = query.where(Order.created_at <= plan.cutoff)
+    return db.session.execute(query.with_for_update(of=Order, skip_locked=True)
+                              if db.session.get_bind().dialect.name == "postgresql" else query).all()
+
+
+def plan_waves(plan: Plan) -> list[Wave]:
+    """Group the waiting orders into waves by channel and kind, within the plan's limits."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for order_id, channel_id, units, seq in _candidates(plan):
+        kind = "single" if units == 1 else "multi"
+        if kind in plan.kinds:
+            groups[(channel_id, kind)].append((order_id, units, seq))
+    waves = []
+    for (channel_id, kind), members in sorted(groups.items(), key=lambda g: (g[0][0] or 0, g[0][1])):
+        if kind == "single":
+            members.sort(key=lambda m: m[2])          # the fast lane walks one route for the whole batch
+        chunk, units = [], 0
+        for member in members + [None]:
+            full = member is None or len(chunk) >= plan.max_orders or (chunk and units + member[1] > plan.max_units)
+            if full and chunk:
+                waves.append(_wave(plan, channel_id, kind, chunk))
+                chunk, units = [], 0
+            if member is not None:
+                chunk.append(member)
+                units += member[1]
+    return waves
+
+
+def _wave(plan: Plan, channel_id: int | None, kind: str, members: list[tuple[int, int, int]]) -> Wave:
+    wave = Wave(number=number("WV", "wave"), warehouse_id=plan.warehouse_id, kind=kind, channel_id=channel_id,
+                orders_count=len(members), units=sum(m[1] for m in members))
+    db.session.add(wave)
+    db.session.flush()
+    order_ids = [m[0] for m in members]
+    slots = {order_id: divmod(n, plan.cart_slots) for n, order_id in enumerate(order_ids)}
+    allocations = db.session.scalars(sa.select(Allocation).where(Allocation.order_id.in_(order_ids),
+                                                                 Allocation.status == "open")).all()
+    allocations.sort(key=lambda a: (a.pick_sequence, a.product_id, a.order_id))
+    for sequence, allocation in enumerate(allocations, start=1):
+        cart, slot = slots[allocation.order_id]
+        db.session.add(PickTask(
+            wave_id=wave.id, allocation_id=allocation.id, order_id=allocation.order_id,
+            product_id=allocation.product_id, location_id=allocation.location_id, lpn=allocation.lpn,
+            lot=allocation.lot, qty=allocation.qty - allocation.picked_qty, sequence=sequence,
+            cart=cart + 1 if kind == "multi" else 0, slot=slot + 1 if kind == "multi" else 0))
+    wave.carts = (len(order_ids) - 1) // plan.cart_slots + 1 if kind == "multi" else 0
+    for order in db.session.scalars(sa.select(Order).where(Order.id.in_(order_ids))):
+        ORDER.fire(order, "wave", wave=wave.number, audit=False)
+        order.wave_id = wave.id
+    record("wave.plan", wave, before=None, after={"number": wave.number, "kind": kind, "orders": len(order_ids),
+                                                  "units": wave.units})
+    publish(db.session, ROOM, "wave.planned", {"id": wave.id, "number": wave.number, "kind": kind,
+                                               "orders": wave.orders_count, "units": wave.units})
+    return wave
+
+
+def release(wave: Wave) -> Wave:
+    """A supervisor sends the wave to the floor: its pick tasks appear on the PDAs."""
+    WAVE.fire(wave, "release")
+    wave.released_at, wave.released_by_id = utcnow(), getattr(current_actor.get(), "id", None)
+    publish(db.session, ROOM, "wave.released", {"id": wave.id, "number": wave.number, "kind": wave.kind})
+    return wave
+
+
+def cancel(wave: Wave) -> Wave:
+    """A planned wave given up: its orders go back to waiting (allocated), its tasks are cancelled."""
+    WAVE.fire(wave, "cancel")
+    for task in db.session.scalars(sa.select(PickTask).where(PickTask.wave_id == wave.id)):
+        task.status = "cancelled"
+    for order in db.session.scalars(sa.select(Order).where(Order.wave_id == wave.id)):
+        ORDER.fire(order, "unwave", wave=wave.number)
+        order.wave_id = None
+    return wave
+
+
+def pick_list(wave: Wave) -> list[PickTask]:
+    return db.session.scalars(sa.select(PickTask).where(PickTask.wave_id == wave.id,
+                                                        PickTask.status != "cancelled")
+                              .order_by(PickTask.sequence)).all()
