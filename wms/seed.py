@@ -317,6 +317,11 @@ def _orders_demo(products: list[Product]) -> int:
     allocate_open()
     waves = plan_waves(Plan(warehouse_id=warehouse_id, max_orders=4, cart_slots=4))
     if waves:
+        from wms.outbound import picking
         release(waves[0])
+        first = picking.next_task(waves[1] if len(waves) > 1 else waves[0])
+        if len(waves) > 1:                   # a second released wave where the first pick came up short
+            release(waves[1])
+            picking.short(first.id, first.qty - 1, "short")
     db.session.flush()
     return count

@@ -29,7 +29,7 @@ from wms.inbound.api import ASN_EVENTS
 from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
-from wms.outbound.models import ChannelRule, Order, Wave
+from wms.outbound.models import ChannelRule, Order, PickDiscrepancy, PickTask, Wave
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
 
@@ -50,7 +50,8 @@ DOWNLOADS = {"/api/v1/products/import-template", "/api/v1/asns/lines-template", 
 MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": PrinterProfile} | {
     "asns": Asn, "temp-declarations": TempDeclaration, "temp-declaration-lines": TempDeclarationLine,
     "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
-    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule, "waves": Wave}
+    "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule, "waves": Wave,
+    "pick-tasks": PickTask, "pick-discrepancies": PickDiscrepancy}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 

@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "orders.allocate": frozenset({"admin", "supervisor"}),
     "waves.read": STAFF,
     "waves.plan": frozenset({"admin", "supervisor"}),
+    "picking.perform": frozenset({"admin", "supervisor", "operator"}),
+    "discrepancies.review": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "supervisor", "customs", "seller"}),

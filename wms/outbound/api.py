@@ -18,7 +18,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.outbound import orders, schemas as s
 from wms.masterdata.models import Channel, Seller, Warehouse
-from wms.outbound.models import ChannelRule, Order, Wave
+from wms.outbound.models import ChannelRule, Order, PickDiscrepancy, Wave
 from wms.outbound.states import ORDER, WAVE
 
 blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
@@ -159,6 +159,82 @@ def wave_event(record_id, event):
     from wms.outbound import waves
     wave = waves.get(record_id, lock=True)
     return waves.release(wave) if event == "release" else waves.cancel(wave)
+
+
+# --- picking (the PDA scenario) ----------------------------------------------------------------------------
+
+def _pick_route(path: str, schema, summary: str):
+    def wrap(fn):
+        view = blp.response(200, s.PickAnswerSchema)(blp.doc(summary=summary)(fn))
+        view = require("picking.perform")(idempotent(blp.arguments(schema)(view) if schema else view))
+        blp.route(path, methods=["POST"], endpoint=fn.__name__)(view)
+        return fn
+    return wrap
+
+
+@_pick_route("/picking/start", s.PickStartSchema, "Picking: scan a released wave (or take the next one)")
+def picking_start(data):
+    from wms.outbound import picking
+    return picking.start(data["scan"])
+
+
+@_pick_route("/pick-tasks/" + RECORD_ID + "/location", s.PickScanSchema, "Picking: scan the task's location")
+def picking_location(data, record_id):
+    from wms.outbound import picking
+    return picking.scan_location(record_id, data["scan"])
+
+
+@_pick_route("/pick-tasks/" + RECORD_ID + "/item", s.PickScanSchema, "Picking: scan the product or its LPN")
+def picking_item(data, record_id):
+    from wms.outbound import picking
+    return picking.scan_item(record_id, data["scan"])
+
+
+@_pick_route("/pick-tasks/" + RECORD_ID + "/pick", s.PickSchema,
+             "Picking: the units picked (multi-item waves: with the cart slot scanned)")
+def picking_pick(data, record_id):
+    from wms.outbound import picking
+    return picking.pick(record_id, data["qty"], data.get("slot"))
+
+
+@_pick_route("/pick-tasks/" + RECORD_ID + "/short", s.ShortSchema,
+             "Picking: fewer units than asked, or the location is empty (a pick discrepancy)")
+def picking_short(data, record_id):
+    from wms.outbound import picking
+    return picking.short(record_id, data["found_qty"], data["reason"])
+
+
+@_pick_route("/pick-tasks/" + RECORD_ID + "/skip", None, "Picking: skip this task for now")
+def picking_skip(record_id):
+    from wms.outbound import picking
+    return picking.skip(record_id)
+
+
+discrepancy_listing = ListSpec(
+    PickDiscrepancy, search=(PickDiscrepancy.lpn,),
+    filters={"status": (Text(), PickDiscrepancy.status), "seller_id": (Id(), PickDiscrepancy.seller_id)},
+    sort=("created_at",), default_sort="-id",
+    columns=[C("created_at", "When", "时间"), C("location.code", "Location", "库位"), C("product.sku", "SKU", "SKU"),
+             C("expected_qty", "Expected", "应拣"), C("found_qty", "Found", "实拣"), C("reason", "Reason", "原因"),
+             C("status", "Status", "状态"), C("counted_qty", "Counted", "盘点数")])
+register_list(blp, "/pick-discrepancies", endpoint="list_pick_discrepancies", listing=discrepancy_listing,
+              schema=s.PickDiscrepancySchema, name="PickDiscrepancy", permission="waves.read",
+              query=lambda: sa.select(PickDiscrepancy).options(joinedload(PickDiscrepancy.product),
+                                                               joinedload(PickDiscrepancy.location)),
+              summary="Pick discrepancies (下架差异) for the supervisors' review")
+
+
+@blp.route("/pick-discrepancies/" + RECORD_ID + "/resolve", methods=["POST"])
+@require("discrepancies.review")
+@idempotent
+@blp.arguments(s.ResolveSchema)
+@blp.response(200, s.PickDiscrepancySchema)
+@blp.doc(summary="Resolve a discrepancy: the location's count corrects the stock; the order is re-allocated")
+def resolve_discrepancy(data, record_id):
+    from wms.auth.service import owned
+    from wms.outbound import picking
+    found = owned(PickDiscrepancy, record_id, "pick_discrepancy", lock=True)
+    return picking.resolve(found, data["counted_qty"], data["note"])
 
 
 class OrderImportResult(Schema):

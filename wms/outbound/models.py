@@ -192,3 +192,30 @@ class PickTask(Base):
     location: Mapped[Location] = relationship()
     __table_args__ = (one_of("status", PICK_TASK.states),
                       sa.CheckConstraint("qty > 0 AND picked_qty >= 0 AND picked_qty <= qty", name="qty_within"))
+
+
+class PickDiscrepancy(Base):
+    """A pick that found fewer units than expected (下架差异): what was expected, what was there, and what a
+    supervisor decided (the location counted and corrected, the order re-allocated or backordered)."""
+    __tablename__ = "pick_discrepancies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pick_task_id: Mapped[int] = mapped_column(sa.ForeignKey("pick_tasks.id"), index=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"))
+    lpn: Mapped[str] = mapped_column(sa.String(40), default="")
+    expected_qty: Mapped[int]
+    found_qty: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.String(100), default="")          # location_empty / short
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", index=True)
+    counted_qty: Mapped[int | None]
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+    product: Mapped[Product] = relationship()
+    location: Mapped[Location] = relationship()
+    __table_args__ = (one_of("status", ("open", "resolved")),
+                      sa.CheckConstraint("found_qty >= 0 AND found_qty < expected_qty", name="found_below_expected"))

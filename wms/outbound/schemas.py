@@ -190,5 +190,56 @@ class WaveDetailSchema(WaveSchema):
     tasks = fields.List(fields.Nested(PickTaskSchema))
 
 
+class PickStartSchema(_In):
+    scan = Code(load_default="", max_length=30, metadata={"description": "A released wave's number; empty: the next"})
+
+
+class PickScanSchema(_In):
+    scan = Text(required=True, max_length=100)
+
+
+class PickSchema(_In):
+    qty = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    slot = Code(max_length=20, metadata={"description": "Multi-item waves: the cart slot scanned (C1-03)"})
+
+
+class ShortSchema(_In):
+    found_qty = fields.Integer(required=True, validate=validate.Range(min=0, max=100000))
+    reason = fields.String(load_default="short", validate=validate.OneOf(("short", "location_empty")))
+
+
+class PickAnswerSchema(Schema):
+    step = fields.String()
+    prompt = fields.String()
+    prompt_code = fields.String()
+    task = fields.Dict()
+    wave = fields.Dict()
+    picked = fields.Raw()
+    discrepancy = fields.Dict()
+
+
+class PickDiscrepancySchema(Schema):
+    id = Id()
+    order_id = Id()
+    seller_id = Id()
+    product_id = Id()
+    sku = fields.String(attribute="product.sku")
+    location = fields.String(attribute="location.code")
+    lpn = fields.String()
+    expected_qty = fields.Integer()
+    found_qty = fields.Integer()
+    reason = fields.String()
+    status = fields.String()
+    counted_qty = fields.Integer(allow_none=True)
+    note = fields.String()
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime()
+
+
+class ResolveSchema(_In):
+    counted_qty = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    note = Text(load_default="", max_length=300)
+
+
 class CancelSchema(_In):
     reason = Text(required=True, max_length=300)
