@@ -109,15 +109,116 @@ def release(order: Order) -> None:
 
 
 def allocate_open(warehouse_id: int | None = None, limit: int = 10_000) -> dict[str, int]:
-    """Allocate matched and backordered orders, oldest first: {allocated, backordered}."""
-    query = sa.select(Order).where(Order.status.in_(ALLOCATABLE)).order_by(Order.id).limit(limit)
+    """Allocate matched and backordered orders, oldest first, as one batch: {allocated, backordered}.
+
+    The same rules as ``allocate``, set-based: every candidate balance of the products involved is read once
+    and locked (in id order), orders take from them in memory, oldest first, whole or not at all; then the
+    reservations, allocations, order states and audit rows are written in bulk.
+    """
+    from wms.core.audit import AuditLog, current_actor
+    from sqlalchemy.orm import selectinload
+    query = (sa.select(Order).where(Order.status.in_(ALLOCATABLE)).order_by(Order.id).limit(limit)
+             .options(selectinload(Order.lines)))
     if warehouse_id is not None:
         query = query.where(Order.warehouse_id == warehouse_id)
-    counts: dict[str, int] = defaultdict(int)
-    for order in db.session.scalars(query).all():
-        try:
-            allocate(order)
-        except Conflict:
+    orders = db.session.scalars(query).all()
+    if not orders:
+        return {}
+    pools = _pools({(l.product_id, o.seller_id, o.warehouse_id) for o in orders for l in o.lines})
+    taken: dict[int, int] = defaultdict(int)
+    rows, outcome, reasons = [], {}, {}
+    for order in orders:
+        plan, short = [], {}
+        for line in sorted(order.lines, key=lambda l: l.product_id):
+            need = line.qty
+            for balance in pools.get((line.product_id, order.seller_id, order.warehouse_id), ()):
+                free = balance[4] - taken[balance[0]] - sum(q for b, _, q in plan if b[0] == balance[0])
+                if free <= 0:
+                    continue
+                use = min(need, free)
+                plan.append((balance, line, use))
+                need -= use
+                if not need:
+                    break
+            if need:
+                short[line.product_id] = need
+        if short:
+            outcome[order.id] = "backordered"
+            reasons[order.id] = short
             continue
-        counts[order.status] += 1
+        outcome[order.id] = "allocated"
+        for balance, line, use in plan:
+            taken[balance[0]] += use
+            rows.append({"order_id": order.id, "order_line_id": line.id, "balance_id": balance[0],
+                         "product_id": line.product_id, "location_id": balance[1], "lpn": balance[2], "lot": balance[3],
+                         "qty": use, "picked_qty": 0, "status": "open", "pick_sequence": balance[5]})
+    c = BALANCES.c
+    if taken:
+        db.session.execute(sa.update(BALANCES).where(c.id == sa.bindparam("b_id"))
+                           .values(reserved_qty=c.reserved_qty + sa.bindparam("units")),
+                           [{"b_id": b, "units": n} for b, n in taken.items()])
+    if rows:
+        db.session.execute(sa.insert(Allocation), rows)
+    skus = _skus({p for short in reasons.values() for p in short})
+    actor = current_actor.get()
+    audit, counts = [], defaultdict(int)
+    for order in orders:
+        state = outcome[order.id]
+        counts[state] += 1
+        if state == order.status:
+            continue
+        ORDER.next_state(order.status, "allocate" if state == "allocated" else "backorder")
+        audit.append({"user_id": getattr(actor, "id", None), "username": getattr(actor, "username", None) or "system",
+                      "action": f"order.{'allocate' if state == 'allocated' else 'backorder'}",
+                      "entity_type": "orders", "entity_id": str(order.id), "seller_id": order.seller_id,
+                      "before": {"status": order.status}, "after": {"status": state}})
+    for state in ("allocated", "backordered"):
+        ids = [o.id for o in orders if outcome[o.id] == state]
+        for chunk in range(0, len(ids), 1000):
+            part = ids[chunk:chunk + 1000]
+            values = {"status": state, "status_reason": ""} if state == "allocated" else {"status": state}
+            db.session.execute(sa.update(Order.__table__).where(Order.__table__.c.id.in_(part)).values(**values))
+    for order_id, short in reasons.items():
+        text = "缺货 short: " + ", ".join(f"{skus[p]} ×{n}" for p, n in short.items())
+        db.session.execute(sa.update(Order.__table__).where(Order.__table__.c.id == order_id)
+                           .values(status_reason=text[:300]))
+    if audit:
+        db.session.execute(sa.insert(AuditLog), audit)
+    db.session.expire_all()
+    publish(db.session, ROOM, "orders.allocated", dict(counts))
     return dict(counts)
+
+
+def _pools(keys: set[tuple[int, int, int]]) -> dict[tuple, list[tuple]]:
+    """Candidate balances per (product, seller, warehouse), in the order they are used, locked in id order."""
+    received = _received()
+    free = StockBalance.qty - StockBalance.reserved_qty
+    products = {k[0] for k in keys}
+    rows = db.session.execute(
+        sa.select(StockBalance.id, StockBalance.location_id, StockBalance.lpn, StockBalance.lot, free,
+                  Location.pick_sequence, StockBalance.product_id, StockBalance.seller_id, Location.warehouse_id)
+        .join(Location, Location.id == StockBalance.location_id).join(Zone, Zone.id == Location.zone_id)
+        .outerjoin(received, received.c.lpn == StockBalance.lpn)
+        .where(StockBalance.product_id.in_(products), StockBalance.status == "available", free > 0,
+               Zone.kind.in_(PICKABLE_ZONES), Location.active.is_(True))
+        .order_by(StockBalance.expiry.is_(None), StockBalance.expiry, received.c.at.is_not(None), received.c.at,
+                  Location.pick_sequence, StockBalance.id)).all()
+    ids = sorted(r[0] for r in rows)
+    for chunk in range(0, len(ids), 1000):                      # lock them, one order for every allocator
+        db.session.execute(sa.select(StockBalance.id).where(StockBalance.id.in_(ids[chunk:chunk + 1000]))
+                           .order_by(StockBalance.id).with_for_update()).all()
+    fresh = dict(db.session.execute(sa.select(StockBalance.id, free).where(StockBalance.id.in_(ids))).all()) \
+        if len(ids) <= 30_000 else {}
+    pools: dict[tuple, list[tuple]] = defaultdict(list)
+    for r in rows:
+        key = (r[6], r[7], r[8])
+        if key in keys:
+            pools[key].append((r[0], r[1], r[2], r[3], fresh.get(r[0], r[4]), r[5]))
+    return pools
+
+
+def _skus(product_ids: set[int]) -> dict[int, str]:
+    from wms.masterdata.models import Product
+    if not product_ids:
+        return {}
+    return dict(db.session.execute(sa.select(Product.id, Product.sku).where(Product.id.in_(product_ids))).all())

@@ -70,6 +70,7 @@ def plan_waves(plan: Plan) -> list[Wave]:
         if kind in plan.kinds:
             groups[(channel_id, kind)].append((order_id, units, seq))
     waves = []
+    db.session.expire_all()                              # order rows change below in bulk statements
     for (channel_id, kind), members in sorted(groups.items(), key=lambda g: (g[0][0] or 0, g[0][1])):
         if kind == "single":
             members.sort(key=lambda m: m[2])          # the fast lane walks one route for the whole batch
@@ -86,27 +87,30 @@ def plan_waves(plan: Plan) -> list[Wave]:
 
 
 def _wave(plan: Plan, channel_id: int | None, kind: str, members: list[tuple[int, int, int]]) -> Wave:
+    """One wave: its pick tasks in walking order and its orders moved to ``waved``, written in bulk."""
     wave = Wave(number=number("WV", "wave"), warehouse_id=plan.warehouse_id, kind=kind, channel_id=channel_id,
                 orders_count=len(members), units=sum(m[1] for m in members))
     db.session.add(wave)
     db.session.flush()
     order_ids = [m[0] for m in members]
     slots = {order_id: divmod(n, plan.cart_slots) for n, order_id in enumerate(order_ids)}
-    allocations = db.session.scalars(sa.select(Allocation).where(Allocation.order_id.in_(order_ids),
-                                                                 Allocation.status == "open")).all()
-    allocations.sort(key=lambda a: (a.pick_sequence, a.product_id, a.order_id))
-    for sequence, allocation in enumerate(allocations, start=1):
-        cart, slot = slots[allocation.order_id]
-        db.session.add(PickTask(
-            wave_id=wave.id, allocation_id=allocation.id, order_id=allocation.order_id,
-            product_id=allocation.product_id, location_id=allocation.location_id, lpn=allocation.lpn,
-            lot=allocation.lot, qty=allocation.qty - allocation.picked_qty, sequence=sequence,
-            cart=cart + 1 if kind == "multi" else 0, slot=slot + 1 if kind == "multi" else 0))
-    wave.carts = (len(order_ids) - 1) // plan.cart_slots + 1 if kind == "multi" else 0
-    for order in db.session.scalars(sa.select(Order).where(Order.id.in_(order_ids))):
-        ORDER.fire(order, "wave", wave=wave.number, audit=False)
-        order.wave_id = wave.id
-    record("wave.plan", wave, before=None, after={"number": wave.number, "kind": kind, "orders": len(order_ids),
+    a = Allocation.__table__.c
+    allocations = db.session.execute(
+        sa.select(a.id, a.order_id, a.product_id, a.location_id, a.lpn, a.lot, a.qty - a.picked_qty, a.pick_sequence)
+        .where(a.order_id.in_(order_ids), a.status == "open")
+        .order_by(a.pick_sequence, a.product_id, a.order_id)).all()
+    multi = kind == "multi"
+    db.session.execute(sa.insert(PickTask), [
+        {"wave_id": wave.id, "allocation_id": row[0], "order_id": row[1], "product_id": row[2], "location_id": row[3],
+         "lpn": row[4], "lot": row[5], "qty": row[6], "picked_qty": 0, "sequence": sequence, "status": "open",
+         "cart": slots[row[1]][0] + 1 if multi else 0, "slot": slots[row[1]][1] + 1 if multi else 0}
+        for sequence, row in enumerate(allocations, start=1)])
+    wave.carts = (len(order_ids) - 1) // plan.cart_slots + 1 if multi else 0
+    ORDER.next_state("allocated", "wave")                # the orders move allocated → waved, as one statement
+    o = Order.__table__.c
+    db.session.execute(sa.update(Order.__table__).where(o.id.in_(order_ids), o.status == "allocated")
+                       .values(status="waved", wave_id=wave.id))
+    record("wave.plan", wave, before=None, after={"number": wave.number, "kind": kind, "orders": order_ids,
                                                   "units": wave.units})
     publish(db.session, ROOM, "wave.planned", {"id": wave.id, "number": wave.number, "kind": kind,
                                                "orders": wave.orders_count, "units": wave.units})
