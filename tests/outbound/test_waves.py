@@ -58,7 +58,8 @@ def test_units_limit_and_customs_release_gate(client, login, dbs, app):
     orders[2].customs_state = "declared"                  # not released by customs yet
     dbs.flush()
     waves = plan(client, login, max_units=5, kinds=["multi"])
-    in_waves = dbs.scalars(sa.select(Order.wave_id).where(Order.id.in_([o.id for o in orders]))).all()
+    wave_of = dict(dbs.execute(sa.select(Order.id, Order.wave_id).where(Order.id.in_([o.id for o in orders]))).all())
+    in_waves = [wave_of[o.id] for o in orders]
     assert in_waves[2] is None and in_waves[0] != in_waves[1]            # 3 + 3 > 5: two waves
     assert all(w["units"] <= 5 for w in waves)
     app.config["OUTBOUND_PICK_BEFORE_RELEASE"] = True
