@@ -5,13 +5,11 @@ Gate-in (入区过闸) records the vehicle and the cartons that came and moves e
 """
 from __future__ import annotations
 
-import io
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from openpyxl import Workbook
 
 from wms.auth.service import owned, owning_seller, seller_scope
-from wms.core import numbering
+from wms.core import numbering, workbook
 from wms.core.audit import record, snapshot
 from wms.db import utcnow
 from wms.errors import Conflict, NotFound, ValidationFailed
@@ -271,14 +269,7 @@ def _user_id() -> int | None:
 # --- Excel lines ------------------------------------------------------------------------------------------
 
 def lines_template() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "lines"
-    sheet.append([zh for _, _, zh in LINE_COLUMNS])
-    sheet.append([en for _, en, _ in LINE_COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook.template("lines", LINE_COLUMNS)
 
 
 def import_lines(asn: Asn, data: bytes) -> Asn:

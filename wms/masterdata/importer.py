@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+
+from wms.core import workbook
 
 from wms.auth.service import seller_scope
 from wms.errors import ValidationFailed, WmsError
@@ -47,14 +49,7 @@ class ImportResult:
 
 def template() -> bytes:
     """An empty workbook with bilingual headers, for sellers to fill."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "products"
-    sheet.append([zh for _, _, zh in COLUMNS])
-    sheet.append([en for _, en, _ in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook.template("products", COLUMNS)
 
 
 def read_rows(data: bytes, *, headers: dict[str, str] = HEADERS, min_headers: int = 3,
