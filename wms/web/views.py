@@ -122,6 +122,8 @@ def _nav() -> list[tuple[str, str]]:
     items += nav_items(user, prefix)
     from wms.web.orders import nav_items as order_items
     items += order_items(user, prefix)
+    from wms.web.waves import nav_items as wave_items
+    items += wave_items(user, prefix)
     from wms.web.boards import nav_items as board_items
     items += board_items(user)
     return items
@@ -505,3 +507,4 @@ def filing_event(resource: str, record_id: int, event: str):
 from wms.web import inbound as _inbound_screens  # noqa: E402,F401  (registers the inbound screens on bp)
 from wms.web import boards as _boards  # noqa: E402,F401  (registers the live boards on bp)
 from wms.web import orders as _order_screens  # noqa: E402,F401  (registers the order screens on bp)
+from wms.web import waves as _wave_screens  # noqa: E402,F401  (registers the wave screens on bp)
