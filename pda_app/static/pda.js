@@ -91,7 +91,18 @@
       qcFailedTo: "不合格 {n} 件 → 不良品区", failedTooMany: "不良数不能超过 {qty}", defectRequired: "有不良品：请选择不良原因",
       spotNote: "布控说明", inspNote: "查验备注", insp_passed: "查验通过", insp_failed: "查验不合格", insp_seized: "海关扣押",
       inspArm: "再点一次「{result}」确认", inspDetail_passed: "已放行：转质检或上架", inspDetail_failed: "已转入不良品区",
-      inspDetail_seized: "海关扣押：货物不得动用", printHold: "打印暂扣标签", task_qc: "质检", task_inspection: "海关查验"
+      inspDetail_seized: "海关扣押：货物不得动用", printHold: "打印暂扣标签", task_qc: "质检", task_inspection: "海关查验",
+      pick: "拣货", pickHint: "波次 → 库位 → 商品 → 数量 → 格口", promptPickWave: "扫描波次号，或点「下一个波次」",
+      promptPickLocation: "请到 {location} 并扫描库位", promptPickItem: "扫描 {sku} 或其 LPN",
+      promptPickQty: "拣 {sku} × {qty}：确认数量", promptPickSlot: "放入格口 {slot} 并扫描格口标签",
+      expect_wave: "波次号", expect_slot: "格口标签", nextWave: "下一个波次", changeWave: "换一个波次", waveLabel: "波次",
+      waveKind_multi: "多品 · 分拣车", waveKind_single: "单品", picksLeft: "待拣 {n} 项", goTo: "前往库位",
+      pickQty: "应拣", cartSlot: "格口", putInSlot: "放入分拣车格口", pickedQty: "实拣", pickEmpty: "库位为空",
+      pickShort: "数量不足", pickSkip: "跳过", pickEmptyArm: "再点一次「库位为空」确认（实拣 0 件，登记下架差异）",
+      shortHint: "数量不足：先用数字键输入实际找到的数量（少于 {qty}），再点「数量不足」", pickTooMany: "此处只需拣 {qty} 件",
+      pickUseKeypad: "请用数字键确认数量", pickedTitle: "已拣货", pickedTo: "放入 {to}",
+      discrepancyTitle: "已登记下架差异 #{id}", discrepancyDetail: "应拣 {expected}，实拣 {found}；订单退出波次，等待主管处理",
+      skipped: "已跳过，稍后再拣", waveDone: "波次已拣完", nextTask: "下一个：{location}", task_pick: "拣货", task_short: "下架差异"
     },
     "en": {
       app: "Bonded WMS PDA", tagline: "Cross-border export bonded warehouse · handheld", username: "User name",
@@ -192,7 +203,21 @@
       spotNote: "Spot check", inspNote: "Inspection note", insp_passed: "Passed", insp_failed: "Failed", insp_seized: "Seized",
       inspArm: "Tap {result} again to confirm", inspDetail_passed: "Released: on to QC or putaway",
       inspDetail_failed: "Moved to the defective zone", inspDetail_seized: "Seized by customs: do not move",
-      printHold: "Print hold label", task_qc: "QC", task_inspection: "Customs inspection"
+      printHold: "Print hold label", task_qc: "QC", task_inspection: "Customs inspection",
+      pick: "Pick", pickHint: "Wave → location → item → quantity → cart slot",
+      promptPickWave: "Scan the wave number, or tap Next wave", promptPickLocation: "Go to {location} and scan it",
+      promptPickItem: "Scan {sku} or its LPN", promptPickQty: "Pick {qty} × {sku}: confirm the quantity",
+      promptPickSlot: "Put them in slot {slot}: scan the slot label", expect_wave: "a wave number", expect_slot: "a cart slot label",
+      nextWave: "Next wave", changeWave: "Another wave", waveLabel: "Wave", waveKind_multi: "Multi-item · cart",
+      waveKind_single: "Single-item", picksLeft: "{n} picks left", goTo: "Go to", pickQty: "To pick", cartSlot: "Cart slot",
+      putInSlot: "Put in cart slot", pickedQty: "Picked", pickEmpty: "Location empty", pickShort: "Short", pickSkip: "Skip",
+      pickEmptyArm: "Tap Location empty again to confirm (0 picked; a pick discrepancy is recorded)",
+      shortHint: "Short: key the quantity found (less than {qty}), then tap Short", pickTooMany: "Only {qty} to pick here",
+      pickUseKeypad: "Confirm the quantity on the keypad", pickedTitle: "Picked", pickedTo: "Put on {to}",
+      discrepancyTitle: "Pick discrepancy #{id} recorded",
+      discrepancyDetail: "Expected {expected}, found {found}; the order leaves the wave for a supervisor",
+      skipped: "Skipped; it comes back later", waveDone: "Wave picked", nextTask: "Next: {location}", task_pick: "Pick",
+      task_short: "Pick discrepancy"
     }
   };
 
@@ -209,6 +234,7 @@
   var pa = null;                     // the putaway draft (上架)
   var qc = null;                     // the QC draft (质检)
   var insp = null;                   // the customs inspection draft (海关查验)
+  var pk = null;                     // the picking draft (拣货)
   var signoutArmed = false;
   var toastTimer = null;
   var messageKind = "";
@@ -288,6 +314,7 @@
     if (screen === "task" && pa) { renderPutaway(); }
     if (screen === "task" && qc) { renderQc(); }
     if (screen === "task" && insp) { renderInspection(); }
+    if (screen === "task" && pk) { renderPick(); }
   }
 
   function show(name) {
@@ -472,7 +499,7 @@
   }
 
   function showHome() {
-    rcv = null; pa = null; qc = null; insp = null;
+    rcv = null; pa = null; qc = null; insp = null; pk = null;
     show("home");
     renderWho();
     signoutArmed = false;
@@ -566,7 +593,7 @@
   }
 
   function startLookup(initialScan) {
-    move = null; rcv = null; pa = null; qc = null; insp = null;
+    move = null; rcv = null; pa = null; qc = null; insp = null; pk = null;
     show("task");
     $("task-title").textContent = t("lookup");
     showPane("lookup");
@@ -589,7 +616,7 @@
     }
     say(t("lookingUp", { code: printable(code) }), "info");
     call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
-      if (screen !== "task" || move || rcv || pa || qc || insp) { return; }
+      if (screen !== "task" || move || rcv || pa || qc || insp || pk) { return; }
       if (r.network) {
         PdaFeedback.error(); say(t("lookupOffline"), "error"); $("lookup-result").innerHTML = ""; return;
       }
@@ -610,7 +637,7 @@
   var MOVE_PROMPT = { from: "promptFrom", item: "promptItem", qty: "promptQty", to: "promptTo", lpn: "promptLpn" };
 
   function startMove() {
-    rcv = null; pa = null; qc = null; insp = null;
+    rcv = null; pa = null; qc = null; insp = null; pk = null;
     show("task");
     $("task-title").textContent = t("move");
     showPane("move");
@@ -874,7 +901,7 @@
   // ---- receiving: state and rendering
 
   function startReceive() {
-    move = null; pa = null; qc = null; insp = null;
+    move = null; pa = null; qc = null; insp = null; pk = null;
     show("task");
     $("task-title").textContent = t("receive");
     showPane("receive");
@@ -1453,7 +1480,7 @@
   // ---- putaway
 
   function startPutaway() {
-    move = null; rcv = null; qc = null; insp = null;
+    move = null; rcv = null; qc = null; insp = null; pk = null;
     show("task");
     $("task-title").textContent = t("putaway");
     showPane("putaway");
@@ -1590,7 +1617,7 @@
   var DEFECTS = ["scratched", "broken", "not_working", "packaging", "other"];
 
   function startQc() {
-    move = null; rcv = null; pa = null; insp = null;
+    move = null; rcv = null; pa = null; insp = null; pk = null;
     show("task");
     $("task-title").textContent = t("qc");
     showPane("qc");
@@ -1767,7 +1794,7 @@
   var INSPECTION_RESULTS = ["passed", "failed", "seized"];
 
   function startInspection() {
-    move = null; rcv = null; pa = null; qc = null;
+    move = null; rcv = null; pa = null; qc = null; pk = null;
     show("task");
     $("task-title").textContent = t("inspection");
     showPane("inspection");
@@ -1910,6 +1937,335 @@
     });
   }
 
+  // ------------------------------------------------------------------ picking (拣货)
+  /* Driven by the server's scenario answers like the other tasks: wave → location → item → quantity →
+     (multi-item waves) cart slot. The scans that only check or find work (start a wave, scan the location,
+     scan the item, ask for the slot, skip) are sent live with their own Idempotency-Key; the posts that move
+     stock (the pick with its slot, a short pick or an empty location) go through the offline queue. */
+
+  var PICK_ACCEPT = {
+    wave: ["any"], location: ["location"], item: ["gtin", "sku", "unknown", "gs1", "lpn", "sscc"],
+    qty: ["any"], slot: ["any"]           // a cart slot label (C1-03) reads as a SKU-like code: take any kind
+  };
+  var PICK_PROMPT = { wave: "promptPickWave", location: "promptPickLocation", item: "promptPickItem",
+                      qty: "promptPickQty", slot: "promptPickSlot" };
+  var PICK_EXPECT = { wave: "wave", location: "location", item: "item", qty: "item", slot: "slot" };
+
+  function startPick() {
+    move = null; rcv = null; pa = null; qc = null; insp = null;
+    show("task");
+    $("task-title").textContent = t("pick");
+    showPane("pick");
+    pk = { step: "wave", wave: null, kind: "", task: null, qty: 1, qtyFresh: true, picked: 0, armed: "", result: "" };
+    goPick("wave");
+  }
+
+  function goPick(step, text) {
+    if (pk.step !== step) { window.scrollTo(0, 0); }
+    pk.step = step;
+    pk.armed = "";
+    renderPick();
+    var task = pk.task;
+    setStep({ name: "pick-" + step, text: text || "", prompt: PICK_PROMPT[step], params: {
+                location: task ? task.location : "", sku: task ? task.sku : "", qty: task ? task.qty : "",
+                slot: task ? task.slot_code : "" },
+              accept: PICK_ACCEPT[step], expect: PICK_EXPECT[step], onScan: onPickScan });
+  }
+
+  function pickHead() {
+    var task = pk.task;
+    if (!pk.wave) { return ""; }
+    return "<div class=\"asn-head pick-head\"><span class=\"chip\">" + esc(t("waveLabel")) + "</span><b id=\"pick-wave-no\">" +
+      esc(pk.wave) + "</b>" + (pk.kind ? "<span class=\"chip warn\">" + esc(t("waveKind_" + pk.kind)) + "</span>" : "") +
+      (task ? "<small id=\"pick-progress\">" + esc(t("picksLeft", { n: task.open_tasks })) + "</small>" : "") + "</div>";
+  }
+
+  function pickCard() {
+    var task = pk.task, step = pk.step;
+    if (!task || step === "wave") { return ""; }
+    var short = step === "qty";                      // the keypad needs the room: the card keeps what to pick
+    var body = "<div class=\"pa-body\"><b class=\"sku\">" + esc(task.sku) + "</b>" + (short ? "" : "<span class=\"name\">" +
+      esc(productName(task)) + "</span>") + "<dl><dt>" + esc(t("pickQty")) + "</dt><dd class=\"qty\" id=\"pick-ask\">" +
+      esc(task.qty) + "</dd>" + (step === "slot" ? "<dt>" + esc(t("location")) + "</dt><dd>" + esc(task.location) + "</dd>" :
+        (task.slot_code ? "<dt>" + esc(t("cartSlot")) + "</dt><dd>" + esc(task.slot_code) + "</dd>" : "")) + "</dl>" +
+      (task.lpn && !short ? "<small class=\"muted\">" + esc(t("lpn")) + " <b class=\"mono\">" + esc(task.lpn) + "</b></small>" : "") +
+      "</div>";
+    if (step === "slot") {
+      return "<div class=\"pa-card pick-card pick-slot-card\"><div class=\"suggest\"><small>" + esc(t("putInSlot")) +
+        "</small><b id=\"pick-slot\">" + esc(task.slot_code) + "</b><span class=\"chip\">" + esc(t("pickedQty")) + " " +
+        esc(pk.picked) + "</span></div>" + body + "</div>";
+    }
+    return "<div class=\"pa-card pick-card" + (step === "location" ? "" : " compact") + "\"><div class=\"suggest\"><small>" +
+      esc(t("goTo")) + "</small><b id=\"pick-location\">" + esc(task.location) + "</b>" +
+      (task.slot_code && step === "location" ? "<span class=\"chip\">" + esc(t("cartSlot")) + " " + esc(task.slot_code) +
+        "</span>" : "") + "</div>" + body + "</div>";
+  }
+
+  function renderPick() {
+    if (!pk) { return; }
+    var step = pk.step, working = pk.task && (step === "location" || step === "item" || step === "qty");
+    $("pick-wave").innerHTML = pickHead();
+    $("pick-result").innerHTML = pk.result || "";
+    $("pick-task").innerHTML = pickCard();
+    $("pick-qty").hidden = step !== "qty";
+    if (step === "qty") {
+      $("pick-qty-value").textContent = String(pk.qty);
+      $("pick-qty-box").className = "qty-box" + (pk.task && pk.qty < pk.task.qty ? " bad" : "");
+    }
+    $("pick-actions").hidden = !working;
+    $("pick-short").hidden = step !== "qty";
+    $("pick-empty").className = "big pick-empty" + (pk.armed === "empty" ? " armed" : "");
+    $("pick-next").hidden = step !== "wave";
+    $("pick-reset").hidden = !pk.wave;
+  }
+
+  /* An answer of the scenario: the task it names and the step to show next. */
+  function pickAnswer(data) {
+    if (data.task) { pk.task = data.task; pk.wave = data.task.wave; pk.kind = data.task.kind; }
+    var step = data.step;
+    if (step === "done") {
+      pk.result += "<div class=\"result ok\" id=\"pick-done\"><b>" + icon("check") + esc(t("waveDone")) + "</b><span class=\"big-line\">" +
+        esc(data.prompt || (data.wave && data.wave.number) || "") + "</span></div>";
+      pk.task = null; pk.wave = null; pk.kind = "";
+      goPick("wave");
+      return;
+    }
+    if (step === "location" || step === "qty") { pk.qty = pk.task ? pk.task.qty : 1; pk.qtyFresh = true; }
+    if (step === "slot") { pk.picked = typeof data.picked === "number" ? data.picked : pk.qty; }
+    goPick(PICK_PROMPT[step] ? step : "wave", data.prompt);
+  }
+
+  function onPickScan(scan) {
+    var code = scanCode(scan), step = pk.step, task = pk.task;
+    if (step === "wave") { pickStart(code); }
+    else if (step === "location") { pickScan("location", code); }
+    else if (step === "item") { pickScan("item", code); }
+    else if (step === "slot") { submitPick(pk.picked, code); }
+    else if (step === "qty") {
+      var same = task && (String(code).toUpperCase() === String(task.sku).toUpperCase() ||
+                          String(code).toUpperCase() === String(task.lpn).toUpperCase() || scan.kind === "gtin");
+      if (same) { PdaFeedback.dup(); } else { PdaFeedback.error(); }
+      say(t("scanned", { code: printable(code) }) + " · " + t("pickUseKeypad"), same ? "warn" : "error");
+    }
+  }
+
+  function pickStart(code) {
+    if (needNetwork()) { return; }
+    var current = pk;
+    say(code ? t("opening", { code: printable(code) }) : t("promptBusy"), "info");
+    busyStep("pick");
+    live("/api/v1/picking/start", { scan: code }).then(function (r) {
+      if (pk !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // unknown_wave / wave_not_released / no_released_wave
+        goPick("wave");
+        return;
+      }
+      PdaFeedback.ok();
+      pk.result = "";
+      say(r.data.task ? t("waveLabel") + " " + r.data.task.wave + " · " + t("picksLeft", { n: r.data.task.open_tasks }) :
+        r.data.prompt, "ok");
+      pickAnswer(r.data);
+    });
+  }
+
+  function pickTaskGone(code) {
+    return code === "invalid_transition" || code === "record_not_found";
+  }
+
+  function pickScan(kind, code) {
+    if (needNetwork()) { return; }
+    var current = pk, step = pk.step, task = pk.task, prompt = $("prompt").textContent;
+    say(t("lookingUp", { code: printable(code) }), "info");
+    busyStep("pick");
+    live("/api/v1/pick-tasks/" + task.id + "/" + kind, { scan: code }).then(function (r) {
+      if (pk !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // wrong_location / wrong_item name the expected one
+        if (pickTaskGone(problemCode(r))) { pk.task = null; goPick("wave"); } else { goPick(step, prompt); }
+        return;
+      }
+      PdaFeedback.ok();
+      pk.result = "";
+      say(t("scanned", { code: printable(code) }), "ok");
+      pickAnswer(r.data);
+    });
+  }
+
+  function pickKeypad(key) {
+    if (!pk || pk.step !== "qty") { return; }
+    var text = pk.qtyFresh ? "" : String(pk.qty);
+    if (key === "C") { text = ""; }
+    else if (key === "back") { text = text.slice(0, -1); }
+    else if (text.length < 7) { text = (text === "0" ? "" : text) + key; }
+    pk.qty = parseInt(text || "0", 10);
+    pk.qtyFresh = false;
+    renderPick();
+  }
+
+  function confirmPick() {
+    if (!pk || pk.step !== "qty" || !pk.task) { return; }
+    var task = pk.task, qty = pk.qty;
+    if (!(qty > 0)) { PdaFeedback.error(); say(t("qtyInvalid"), "error"); return; }
+    if (qty > task.qty) { PdaFeedback.error(); say(t("pickTooMany", { qty: task.qty }), "error"); return; }
+    if (task.kind !== "multi") { submitPick(qty, ""); return; }
+    if (needNetwork()) { return; }
+    var current = pk, prompt = $("prompt").textContent;    // multi-item: the server asks for the cart slot first
+    busyStep("pick");
+    say(t("promptBusy"), "info");
+    live("/api/v1/pick-tasks/" + task.id + "/pick", { qty: qty }).then(function (r) {
+      if (pk !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        if (pickTaskGone(problemCode(r))) { pk.task = null; goPick("wave"); } else { goPick("qty", prompt); }
+        return;
+      }
+      PdaFeedback.ok();
+      say(task.sku + " × " + qty + " → " + (task.slot_code || ""), "ok");
+      if (r.data.step !== "slot") { pk.picked = qty; }
+      pickAnswer(r.data);
+    });
+  }
+
+  function pickSummary(task, body) {
+    return task.wave + " · " + task.location + " · " + body.qty + " × " + task.sku + (body.slot ? " → " + body.slot : "");
+  }
+
+  function submitPick(qty, slot) {
+    if (!pk || !pk.task) { return; }
+    var task = pk.task, current = pk, step = pk.step, prompt = $("prompt").textContent;
+    var body = { qty: qty };
+    if (slot) { body.slot = slot; }
+    var summary = pickSummary(task, body);
+    busyStep("pick");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("pick", "POST", "/api/v1/pick-tasks/" + task.id + "/pick", body, summary).then(function (r) {
+      if (pk !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var picked = r.data.picked || { qty: qty, to: slot };
+        pk.result = "<div class=\"result ok\" id=\"pick-picked\"><b>" + icon("check") + esc(t("pickedTitle")) + "</b>" +
+          "<span class=\"big-line\">" + esc(task.sku) + " × " + esc(picked.qty) + "</span><span>" + esc(task.location) + " → " +
+          esc(t("pickedTo", { to: picked.to || slot })) + "</span></div>";
+        say(t("pickedTitle") + " · " + task.sku + " × " + picked.qty + (r.data.task ? " · " +
+          t("nextTask", { location: r.data.task.location }) : ""), "ok");
+        pickAnswer(r.data);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        pk.result = queuedCard(summary, r.outcome === "auth");
+        pk.task = null;
+        goPick("wave");
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goPick(step, prompt);
+      } else {
+        PdaFeedback.error();
+        var code = problemCode(r);
+        say(detailText(r), "error");                 // wrong_slot names the slot to use
+        if (pickTaskGone(code)) { pk.task = null; goPick("wave"); }
+        else if (code === "over_pick" || code === "validation_failed") { pk.qty = task.qty; pk.qtyFresh = true; goPick("qty"); }
+        else { goPick(step, prompt); }
+      }
+    });
+  }
+
+  function pickEmpty() {
+    if (!pk || !pk.task || ["location", "item", "qty"].indexOf(pk.step) < 0) { return; }
+    if (pk.armed !== "empty") {                       // final for the order: a second tap confirms
+      pk.armed = "empty";
+      renderPick();
+      PdaFeedback.info();
+      say(t("pickEmptyArm"), "warn");
+      return;
+    }
+    submitShort(0, "location_empty");
+  }
+
+  function pickShort() {
+    if (!pk || !pk.task || pk.step !== "qty") { return; }
+    if (pk.qtyFresh || pk.qty >= pk.task.qty) {
+      PdaFeedback.error();
+      say(t("shortHint", { qty: pk.task.qty }), "error");
+      return;
+    }
+    submitShort(pk.qty, "short");
+  }
+
+  function submitShort(found, reason) {
+    var task = pk.task, current = pk, step = pk.step, prompt = $("prompt").textContent;
+    var body = { found_qty: found, reason: reason };
+    var summary = task.wave + " · " + task.location + " · " + task.sku + " · " + t(reason === "short" ? "pickShort" : "pickEmpty") +
+      " " + found + " / " + task.qty;
+    busyStep("pick");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("short", "POST", "/api/v1/pick-tasks/" + task.id + "/short", body, summary).then(function (r) {
+      if (pk !== current) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        var d = r.data.discrepancy || { id: "", expected: task.qty, found: found };
+        pk.result = "<div class=\"result warn\" id=\"pick-discrepancy\" data-id=\"" + esc(d.id) + "\"><b>" + icon("alert") +
+          esc(t("discrepancyTitle", { id: d.id })) + "</b><span class=\"big-line\">" + esc(task.location) + " · " + esc(task.sku) +
+          "</span><span>" + esc(t("discrepancyDetail", { expected: d.expected, found: d.found })) + "</span></div>";
+        say(t("discrepancyTitle", { id: d.id }) + " · " + task.sku, "warn");
+        pickAnswer(r.data);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        say(t("queuedTitle"), "queued");
+        pk.result = queuedCard(summary, r.outcome === "auth");
+        pk.task = null;
+        goPick("wave");
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goPick(step, prompt);
+      } else {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        if (pickTaskGone(problemCode(r))) { pk.task = null; goPick("wave"); } else { goPick(step, prompt); }
+      }
+    });
+  }
+
+  function pickSkip() {
+    if (!pk || !pk.task || needNetwork()) { return; }
+    var current = pk, task = pk.task, step = pk.step, prompt = $("prompt").textContent;
+    busyStep("pick");
+    live("/api/v1/pick-tasks/" + task.id + "/skip", {}).then(function (r) {
+      if (pk !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");
+        if (pickTaskGone(problemCode(r))) { pk.task = null; goPick("wave"); } else { goPick(step, prompt); }
+        return;
+      }
+      PdaFeedback.info();
+      pk.result = "";
+      say(t("skipped") + " · " + task.location + " · " + task.sku, "warn");
+      pickAnswer(r.data);
+    });
+  }
+
+  function bindPick() {
+    each("#pick-keypad [data-key]", function (b) {
+      b.addEventListener("click", function () { pickKeypad(b.getAttribute("data-key")); });
+    });
+    $("pick-ok").addEventListener("click", confirmPick);
+    $("pick-empty").addEventListener("click", pickEmpty);
+    $("pick-short").addEventListener("click", pickShort);
+    $("pick-skip").addEventListener("click", pickSkip);
+    $("pick-next").addEventListener("click", function () { if (pk && pk.step === "wave") { pickStart(""); } });
+    $("pick-reset").addEventListener("click", function () {
+      if (!pk) { return; }
+      pk.task = null; pk.wave = null; pk.kind = ""; pk.result = "";
+      hideMessage(); goPick("wave");
+    });
+  }
+
   // ------------------------------------------------------------------ sync queue and refused scans
 
   function showQueue() {
@@ -2016,6 +2372,7 @@
     else if (target === "putaway") { startPutaway(); }
     else if (target === "qc") { startQc(); }
     else if (target === "inspection") { startInspection(); }
+    else if (target === "pick") { startPick(); }
     else if (target === "exceptions") { showExceptions(); }
     else if (target === "queue") { showQueue(); }
   }
@@ -2054,6 +2411,7 @@
     bindPutaway();
     bindQc();
     bindInspection();
+    bindPick();
     $("camera-btn").addEventListener("click", openCamera);
     $("camera-close").addEventListener("click", function () { PdaCamera.close(); });
     $("keyboard").addEventListener("click", function () {
@@ -2110,7 +2468,7 @@
   window.PdaApp = {
     layer: function () { return layer; },
     state: function () {
-      return { screen: screen, move: move, receive: rcv, putaway: pa, qc: qc, inspection: insp, lang: lang, device: device, user: username(), shift: shiftStarted };
+      return { screen: screen, move: move, receive: rcv, putaway: pa, qc: qc, inspection: insp, pick: pk, lang: lang, device: device, user: username(), shift: shiftStarted };
     },
     t: t
   };
