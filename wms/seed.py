@@ -316,12 +316,39 @@ def _orders_demo(products: list[Product]) -> int:
     from wms.outbound.waves import Plan, plan_waves, release
     allocate_open()
     waves = plan_waves(Plan(warehouse_id=warehouse_id, max_orders=4, cart_slots=4))
+    from wms.masterdata.models import PackagingMaterial
+    from wms.outbound import packing
+    for material in db.session.scalars(sa.select(PackagingMaterial)):
+        packing.receive_material(warehouse_id, material, 500, "DEMO-OPEN")
     if waves:
         from wms.outbound import picking
+        from wms.outbound.models import Order
         release(waves[0])
+        _pick_and_pack(waves[0])
+        for wave in waves[2:]:               # and one wave of each seller packed, so both have parcels
+            owners = set(db.session.scalars(sa.select(Order.seller_id).where(Order.wave_id == wave.id)))
+            packed = set(db.session.scalars(sa.select(Order.seller_id).where(Order.status == "packed")))
+            if owners - packed:
+                release(wave)
+                _pick_and_pack(wave)
         first = picking.next_task(waves[1] if len(waves) > 1 else waves[0])
         if len(waves) > 1:                   # a second released wave where the first pick came up short
             release(waves[1])
             picking.short(first.id, first.qty - 1, "short")
     db.session.flush()
     return count
+
+
+def _pick_and_pack(wave) -> None:
+    """The first demo wave picked and its orders packed (cartons by weight), ready for bagging."""
+    from wms.masterdata.models import PackagingMaterial
+    from wms.outbound import packing
+    from wms.outbound.models import Order, PickTask
+    from wms.outbound.picking import pick, slot_code
+    for task in db.session.scalars(sa.select(PickTask).where(PickTask.wave_id == wave.id, PickTask.status == "open")
+                                   .order_by(PickTask.sequence)).all():
+        pick(task.id, task.qty, slot_code(task) if wave.kind == "multi" else None)
+    carton = db.session.scalars(sa.select(PackagingMaterial).where(PackagingMaterial.code == "CTN-M")).one()
+    for order in db.session.scalars(sa.select(Order).where(Order.wave_id == wave.id, Order.status == "picked")).all():
+        checked = {line.product_id: line.qty for line in order.lines}
+        packing.close(order, checked, carton.code, packing.expected_weight(order, carton))

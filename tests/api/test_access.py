@@ -29,7 +29,7 @@ from wms.inbound.api import ASN_EVENTS
 from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
-from wms.outbound.models import ChannelRule, Order, PickDiscrepancy, PickTask, Wave
+from wms.outbound.models import ChannelRule, Order, Parcel, PickDiscrepancy, PickTask, Wave
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
 
@@ -51,7 +51,8 @@ MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": Prin
     "asns": Asn, "temp-declarations": TempDeclaration, "temp-declaration-lines": TempDeclarationLine,
     "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
     "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule, "waves": Wave,
-    "pick-tasks": PickTask, "pick-discrepancies": PickDiscrepancy}
+    "pick-tasks": PickTask, "pick-discrepancies": PickDiscrepancy,
+    "packing": Order}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 
@@ -141,6 +142,11 @@ def record_id(resource: str) -> int:
         return exception.id
     assert resource in MODELS, f"no representative record for /{resource}: add one to record_id()"
     model = MODELS[resource]
+    if model is Order:                       # a packed order: every order route, its shipping label too
+        packed = db.session.scalar(sa.select(sa.func.min(Parcel.order_id)).join(Order, Order.id == Parcel.order_id)
+                                   .where(Order.seller_id == h.seller_id(OWN)))
+        if packed is not None:
+            return packed
     if hasattr(model, "seller_id"):          # the own seller's, where records belong to sellers
         own = db.session.scalar(sa.select(sa.func.min(model.id)).where(model.seller_id == h.seller_id(OWN)))
         if own is not None:

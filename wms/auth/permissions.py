@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "waves.read": STAFF,
     "waves.plan": frozenset({"admin", "supervisor"}),
     "picking.perform": frozenset({"admin", "supervisor", "operator"}),
+    "packing.perform": frozenset({"admin", "supervisor", "operator"}),
+    "packing.materials": frozenset({"admin", "supervisor"}),
     "discrepancies.review": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),

@@ -14,7 +14,6 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from wms.errors import Conflict
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound.models import Receipt

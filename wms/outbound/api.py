@@ -237,6 +237,87 @@ def resolve_discrepancy(data, record_id):
     return picking.resolve(found, data["counted_qty"], data["note"])
 
 
+# --- packing station --------------------------------------------------------------------------------------
+
+def _pack_route(path: str, schema, summary: str):
+    def wrap(fn):
+        view = blp.response(200, s.PackAnswerSchema)(blp.doc(summary=summary)(fn))
+        view = require("packing.perform")(idempotent(blp.arguments(schema)(view)))
+        blp.route(path, methods=["POST"], endpoint=fn.__name__)(view)
+        return fn
+    return wrap
+
+
+@_pack_route("/packing/start", s.PackStartSchema, "Packing: scan a cart slot, an order number or a waybill")
+def packing_start(data):
+    from wms.outbound import packing
+    return packing.start(data["scan"])
+
+
+@_pack_route("/packing/fast-lane", s.FastLaneSchema,
+             "Packing, single-item fast lane: scan the unit; the oldest order of the batch wanting it")
+def packing_fast_lane(data):
+    from wms.outbound import packing
+    return packing.fast_lane(data["wave"], data["scan"])
+
+
+@_pack_route("/packing/orders/" + RECORD_ID + "/check", s.PackCheckSchema,
+             "Packing: re-check (复核) the units scanned so far; a wrong or extra unit blocks")
+def packing_check(data, record_id):
+    from wms.inbound.receiving import answer
+    from wms.outbound import packing
+    order = orders.get(record_id)
+    checked = packing.check_all(order, data["scans"])
+    complete = all(checked.get(l.product_id, 0) == l.qty for l in order.lines)
+    return answer("close" if complete else "verify", "choose_material" if complete else "verify_items",
+                  order=packing.view(order, checked), scans=data["scans"], prompt_params={"order_no": order.order_no})
+
+
+@_pack_route("/packing/orders/" + RECORD_ID + "/close", s.PackCloseSchema,
+             "Packing: material and weight (± tolerance); the parcel is made and its label's address given")
+def packing_close(data, record_id):
+    from wms.inbound.receiving import answer
+    from wms.outbound import packing
+    order = orders.get(record_id, lock=True)
+    parcel = packing.close(order, packing.check_all(order, data["scans"]), data["material"], data["weight_kg"])
+    return answer("start", "packed", parcel={"id": parcel.id, "logistics_no": parcel.logistics_no,
+                                             "weight_kg": str(parcel.weight_kg),
+                                             "expected_weight_kg": str(parcel.expected_weight_kg)},
+                  label_url=f"/api/v1/orders/{order.id}/shipping-label", order=packing.view(order, {}),
+                  prompt_params={"order_no": order.order_no})
+
+
+@blp.route("/orders/" + RECORD_ID + "/shipping-label")
+@require("orders.read")
+@blp.doc(summary="The 100×150 mm shipping label of a packed order (PDF, ZPL or TSPL by `format`, or to `printer`)")
+def shipping_label(record_id):
+    from wms.inbound.labels import _output
+    from wms.outbound import packing
+    from wms.printing import labels
+    from wms.printing.api import answer as document
+    from wms.printing.templates import TEMPLATES
+    tpl = TEMPLATES["shipping"]
+    items = packing.shipping_label_items(orders.get(record_id))
+    return document(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, request.args)))
+
+
+@blp.route("/packaging-stock", methods=["POST"])
+@require("packing.materials")
+@atomic
+@blp.arguments(s.MaterialReceiptSchema)
+@blp.response(201, s.MaterialStockSchema)
+@blp.doc(summary="Packing materials delivered: the stock of the material goes up (with its movement)")
+def receive_material(data):
+    from wms.masterdata.models import PackagingMaterial
+    from wms.outbound import packing
+    material = db.session.scalars(sa.select(PackagingMaterial).where(PackagingMaterial.code == data["material"])).first()
+    if material is None:
+        raise ValidationFailed({"material": ["Unknown reference."]})
+    warehouse_id = data.get("warehouse_id") or db.session.scalar(sa.select(Warehouse.id).order_by(Warehouse.id))
+    return {"material": material.code,
+            "qty": packing.receive_material(warehouse_id, material, data["qty"], data["reference"])}
+
+
 class OrderImportResult(Schema):
     created = fields.List(fields.String())
     unchanged = fields.List(fields.String())

@@ -219,3 +219,43 @@ class PickDiscrepancy(Base):
     location: Mapped[Location] = relationship()
     __table_args__ = (one_of("status", ("open", "resolved")),
                       sa.CheckConstraint("found_qty >= 0 AND found_qty < expected_qty", name="found_below_expected"))
+
+
+class PackagingStock(Base):
+    """Packing materials on hand per warehouse (cartons, mailers …); moved only by packaging movements."""
+    __tablename__ = "packaging_stock"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    material_id: Mapped[int] = mapped_column(sa.ForeignKey("packaging_materials.id"))
+    qty: Mapped[int] = mapped_column(default=0)
+    __table_args__ = (sa.UniqueConstraint("warehouse_id", "material_id"),
+                      sa.CheckConstraint("qty >= 0", name="qty_not_negative"))
+
+
+class PackagingMovement(Base):
+    """Append-only: materials received (+) or used for a parcel (-)."""
+    __tablename__ = "packaging_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    material_id: Mapped[int] = mapped_column(sa.ForeignKey("packaging_materials.id"), index=True)
+    qty: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.String(100), default="")
+    doc_ref: Mapped[str] = mapped_column(sa.String(60), default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    __table_args__ = (sa.CheckConstraint("qty <> 0", name="qty_not_zero"),)
+
+
+class Parcel(Base):
+    """An order packed: its material, weights and the waybill it carries (the unit bagged and loaded)."""
+    __tablename__ = "parcels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), unique=True)
+    logistics_no: Mapped[str] = mapped_column(sa.String(32), index=True)
+    material_id: Mapped[int | None] = mapped_column(sa.ForeignKey("packaging_materials.id"))
+    weight_kg: Mapped[Decimal] = mapped_column(Measure)
+    expected_weight_kg: Mapped[Decimal] = mapped_column(Measure)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"))
+    packed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    packed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    order: Mapped[Order] = relationship()

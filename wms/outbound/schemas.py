@@ -241,5 +241,47 @@ class ResolveSchema(_In):
     note = Text(load_default="", max_length=300)
 
 
+class PackStartSchema(_In):
+    scan = Text(required=True, max_length=100, metadata={"description": "Cart slot LPN, order no. or waybill"})
+
+
+class FastLaneSchema(_In):
+    wave = Code(required=True, max_length=30)
+    scan = Text(required=True, max_length=200, metadata={"description": "The unit's barcode"})
+
+
+class PackCheckSchema(_In):
+    scans = fields.List(Text(max_length=200), required=True, validate=validate.Length(min=1, max=1000),
+                        metadata={"description": "Every unit scanned at the station so far, in order"})
+
+
+class PackCloseSchema(PackCheckSchema):
+    material = Code(required=True, max_length=30)
+    weight_kg = fields.Decimal(required=True, places=3, as_string=True,
+                               validate=validate.Range(min=Decimal("0.001"), max=Decimal("100")))
+
+
+class PackAnswerSchema(Schema):
+    step = fields.String()
+    prompt = fields.String()
+    prompt_code = fields.String()
+    order = fields.Dict()
+    scans = fields.List(fields.String())
+    parcel = fields.Dict()
+    label_url = fields.String()
+
+
+class MaterialReceiptSchema(_In):
+    warehouse_id = Id()
+    material = Code(required=True, max_length=30)
+    qty = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    reference = Text(load_default="", max_length=60)
+
+
+class MaterialStockSchema(Schema):
+    material = fields.String()
+    qty = fields.Integer()
+
+
 class CancelSchema(_In):
     reason = Text(required=True, max_length=300)
