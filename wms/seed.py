@@ -322,7 +322,7 @@ def _orders_demo(products: list[Product]) -> int:
         packing.receive_material(warehouse_id, material, 500, "DEMO-OPEN")
     if waves:
         from wms.outbound import picking
-        from wms.outbound.models import Order
+        from wms.outbound.models import Order, Parcel
         release(waves[0])
         _pick_and_pack(waves[0])
         for wave in waves[2:]:               # and one wave of each seller packed, so both have parcels
@@ -331,6 +331,12 @@ def _orders_demo(products: list[Product]) -> int:
             if owners - packed:
                 release(wave)
                 _pick_and_pack(wave)
+        from wms.outbound import bagging
+        parcel = db.session.scalars(sa.select(Parcel).order_by(Parcel.id)).first()
+        if parcel is not None:               # one bag sealed with a parcel, ready for loading
+            bag = bagging.open_bag(None)
+            bagging.add_parcel(bag, parcel.logistics_no)
+            bagging.seal(bag, 1, parcel.weight_kg + Decimal("0.05"))
         first = picking.next_task(waves[1] if len(waves) > 1 else waves[0])
         if len(waves) > 1:                   # a second released wave where the first pick came up short
             release(waves[1])

@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "picking.perform": frozenset({"admin", "supervisor", "operator"}),
     "packing.perform": frozenset({"admin", "supervisor", "operator"}),
     "packing.materials": frozenset({"admin", "supervisor"}),
+    "bagging.perform": frozenset({"admin", "supervisor", "operator"}),
     "discrepancies.review": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),

@@ -18,7 +18,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.outbound import orders, schemas as s
 from wms.masterdata.models import Channel, Seller, Warehouse
-from wms.outbound.models import ChannelRule, Order, PickDiscrepancy, Wave
+from wms.outbound.models import Bag, ChannelRule, Order, PickDiscrepancy, Wave
 from wms.outbound.states import ORDER, WAVE
 
 blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
@@ -316,6 +316,80 @@ def receive_material(data):
     warehouse_id = data.get("warehouse_id") or db.session.scalar(sa.select(Warehouse.id).order_by(Warehouse.id))
     return {"material": material.code,
             "qty": packing.receive_material(warehouse_id, material, data["qty"], data["reference"])}
+
+
+# --- bagging ----------------------------------------------------------------------------------------------
+
+bag_listing = ListSpec(
+    Bag, search=(Bag.sscc,), filters={"status": (Text(), Bag.status)}, sort=("created_at",), default_sort="-id",
+    columns=[C("sscc", "SSCC", "SSCC"), C("status", "Status", "状态"), C("channel.code", "Channel", "渠道"),
+             C("country.code", "Destination", "目的国"), C("parcels_count", "Parcels", "包裹数"),
+             C("weight_kg", "Weight kg", "重量"), C("sealed_at", "Sealed", "封袋时间")])
+register_list(blp, "/bags", endpoint="list_bags", listing=bag_listing, schema=s.BagSchema, name="Bag",
+              query=lambda: sa.select(Bag).options(joinedload(Bag.channel), joinedload(Bag.country)),
+              permission="waves.read", summary="Bags (汇总入袋) with their channel, destination and parcels")
+
+
+@blp.route("/bags", methods=["POST"])
+@require("bagging.perform")
+@idempotent
+@blp.arguments(s.BagOpenSchema)
+@blp.response(200, s.BagSchema)
+@blp.doc(summary="Bagging: scan a bag's SSCC label (or get a new bag with a new SSCC)")
+def open_bag(data):
+    from wms.outbound import bagging
+    return bagging.open_bag(data["scan"])
+
+
+@blp.route("/bags/" + RECORD_ID + "/parcels", methods=["POST"])
+@require("bagging.perform")
+@idempotent
+@blp.arguments(s.BagParcelSchema)
+@blp.response(200, s.BagSchema)
+@blp.doc(summary="Bagging: scan a packed parcel of the bag's channel and destination into the bag")
+def bag_parcel(data, record_id):
+    from wms.outbound import bagging
+    bag = bagging.get(record_id, lock=True)
+    bagging.add_parcel(bag, data["scan"])
+    return bag
+
+
+@blp.route("/bags/" + RECORD_ID + "/unbag", methods=["POST"])
+@require("bagging.perform")
+@idempotent
+@blp.arguments(s.UnbagSchema)
+@blp.response(200, s.BagSchema)
+@blp.doc(summary="Take a parcel out of an open bag, with the reason")
+def unbag_parcel(data, record_id):
+    from wms.outbound import bagging
+    bag = bagging.get(record_id, lock=True)
+    bagging.remove_parcel(bag, data["scan"], data["reason"])
+    return bag
+
+
+@blp.route("/bags/" + RECORD_ID + "/seal", methods=["POST"])
+@require("bagging.perform")
+@idempotent
+@blp.arguments(s.SealSchema)
+@blp.response(200, s.BagSchema)
+@blp.doc(summary="Seal the bag with the parcels counted and its weight")
+def seal_bag(data, record_id):
+    from wms.outbound import bagging
+    return bagging.seal(bagging.get(record_id, lock=True), data["count"], data["weight_kg"])
+
+
+@blp.route("/bags/" + RECORD_ID + "/label")
+@require("waves.read")
+@blp.doc(summary="The bag's SSCC logistics label (PDF, ZPL or TSPL by `format`, or to `printer`)")
+def bag_label(record_id):
+    from wms.inbound.labels import _output
+    from wms.outbound import bagging
+    from wms.printing import labels
+    from wms.printing.api import answer as document
+    from wms.printing.templates import TEMPLATES
+    tpl = TEMPLATES["sscc"]
+    items = bagging.label_items(bagging.get(record_id))
+    return document(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, request.args)))
 
 
 class OrderImportResult(Schema):

@@ -26,6 +26,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify_items": ("Order {order_no}: scan each unit.", "订单 {order_no}：请逐件扫描复核。"),
     "choose_material": ("Order {order_no}: choose the material and weigh.", "订单 {order_no}：请选择包材并称重。"),
     "packed": ("Order {order_no} packed: the label prints.", "订单 {order_no} 已打包，打印面单。"),
+    "not_sscc": ("Not an SSCC: {scanned}.", "不是 SSCC 袋标：{scanned}。"),
+    "unknown_parcel": ("No packed parcel {scanned}.", "没有已打包的包裹 {scanned}。"),
+    "parcel_bagged": ("Parcel {scanned} is already in bag {bag}.", "包裹 {scanned} 已在袋 {bag} 中。"),
+    "parcel_not_packed": ("Parcel {scanned} is {current_state}, not packed.", "包裹 {scanned} 状态为 {current_state}，未打包。"),
+    "wrong_bag": ("Parcel {scanned} goes by {parcel_channel} to {parcel_country}; this bag is {bag_channel} to "
+                  "{bag_country}.", "包裹 {scanned} 走 {parcel_channel} 到 {parcel_country}，此袋为 {bag_channel} 到 {bag_country}。"),
+    "bag_sealed": ("Bag {sscc} is {current_state}.", "袋 {sscc} 状态为 {current_state}。"),
+    "parcel_not_in_bag": ("Parcel {scanned} is not in bag {sscc}.", "包裹 {scanned} 不在袋 {sscc} 中。"),
+    "bag_count_differs": ("Bag {sscc}: {counted} counted, {scanned} scanned.", "袋 {sscc}：清点 {counted} 件，扫描 {scanned} 件。"),
+    "bag_empty": ("Bag {sscc} is empty.", "袋 {sscc} 是空的。"),
     "order_exists": ("Order {order_no} of {platform} exists with other content (status {current_state}).",
                      "{platform} 订单 {order_no} 已存在且内容不同（状态 {current_state}）。"),
 }

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db import Base, TimestampMixin, one_of, utcnow
 from wms.masterdata.models import Channel, Country, Currency, Location, Product, Seller, Warehouse
-from wms.outbound.states import ORDER, PICK_TASK, WAVE
+from wms.outbound.states import BAG, ORDER, PICK_TASK, WAVE
 
 ORDER_MODES = ("stock", "parcel")
 TRADE_MODES = ("9610", "1210")
@@ -258,4 +258,22 @@ class Parcel(Base):
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"))
     packed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     packed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    bag_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bags.id"), index=True)
     order: Mapped[Order] = relationship()
+
+
+class Bag(TimestampMixin, Base):
+    """A bag (汇总入袋) of parcels for one carrier channel and destination, labelled with an SSCC."""
+    __tablename__ = "bags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sscc: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"))
+    country_id: Mapped[int | None] = mapped_column(sa.ForeignKey("countries.id"))
+    status: Mapped[str] = mapped_column(sa.String(12), default=BAG.initial, index=True)
+    parcels_count: Mapped[int] = mapped_column(default=0)
+    weight_kg: Mapped[Decimal | None] = mapped_column(Measure)
+    sealed_at: Mapped[datetime | None]
+    channel: Mapped[Channel | None] = relationship()
+    country: Mapped[Country | None] = relationship()
+    __table_args__ = (one_of("status", BAG.states),)

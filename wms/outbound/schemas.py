@@ -283,5 +283,35 @@ class MaterialStockSchema(Schema):
     qty = fields.Integer()
 
 
+class BagOpenSchema(_In):
+    scan = Code(load_default="", max_length=30, metadata={"description": "The bag's SSCC label; empty: a new bag"})
+
+
+class BagParcelSchema(_In):
+    scan = Code(required=True, max_length=40, metadata={"description": "The parcel's waybill number"})
+
+
+class UnbagSchema(BagParcelSchema):
+    reason = Text(required=True, max_length=300)
+
+
+class SealSchema(_In):
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    weight_kg = fields.Decimal(required=True, places=3, as_string=True,
+                               validate=validate.Range(min=Decimal("0.001"), max=Decimal("1000")))
+
+
+class BagSchema(Schema):
+    id = Id()
+    sscc = fields.String()
+    status = fields.String()
+    channel_code = fields.String(attribute="channel.code", allow_none=True)
+    country_code = fields.String(attribute="country.code", allow_none=True)
+    parcels_count = fields.Integer()
+    weight_kg = fields.Decimal(as_string=True, allow_none=True)
+    sealed_at = fields.DateTime()
+    created_at = fields.DateTime()
+
+
 class CancelSchema(_In):
     reason = Text(required=True, max_length=300)

@@ -33,3 +33,9 @@ PICK_TASK = StateMachine("pick_task", {
     "short": {},
     "cancelled": {},
 })
+
+BAG = StateMachine("bag", {
+    "open": {"seal": "sealed"},
+    "sealed": {"load": "loaded", "reopen": "open"},
+    "loaded": {},
+})
