@@ -13,4 +13,4 @@ from wms.customs.models import CustomsEvent, CustomsMessage, CustomsRecord, Matc
 from wms.inbound.models import (Asn, AsnCarton, AsnLine, AsnParcel, Disposal, DisposalLine,  # noqa: F401
                                 FixedLocation, GatePass, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
-from wms.outbound.models import Allocation, Bag, ChannelRule, Order, OrderLine, PackagingMovement, PackagingStock, Parcel, PickDiscrepancy, PickTask, Wave  # noqa: F401
+from wms.outbound.models import Allocation, Bag, ChannelRule, Manifest, Order, OrderLine, PackagingMovement, PackagingStock, Parcel, PickDiscrepancy, PickTask, Wave  # noqa: F401

@@ -337,6 +337,9 @@ def _orders_demo(products: list[Product]) -> int:
             bag = bagging.open_bag(None)
             bagging.add_parcel(bag, parcel.logistics_no)
             bagging.seal(bag, 1, parcel.weight_kg + Decimal("0.05"))
+            from wms.outbound import loading
+            manifest = loading.open_manifest(bag.channel.carrier.code, "粤B·D8888", "陈师傅")
+            loading.load(manifest, bag.sscc)     # a vehicle loading, not yet gone
         first = picking.next_task(waves[1] if len(waves) > 1 else waves[0])
         if len(waves) > 1:                   # a second released wave where the first pick came up short
             release(waves[1])

@@ -29,7 +29,7 @@ from wms.inbound.api import ASN_EVENTS
 from wms.inbound.models import (Asn, Disposal, FixedLocation, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.masterdata.api import FILING_PERMISSION
-from wms.outbound.models import Bag, ChannelRule, Order, Parcel, PickDiscrepancy, PickTask, Wave
+from wms.outbound.models import Bag, ChannelRule, Manifest, Order, Parcel, PickDiscrepancy, PickTask, Wave
 from wms.masterdata.models import Location, Product
 from wms.masterdata.service import RESOURCES
 
@@ -52,7 +52,7 @@ MODELS = {r.name: r.model for r in RESOURCES} | {"users": User, "printers": Prin
     "qc-tasks": QcTask, "putaway-tasks": PutawayTask, "disposals": Disposal, "qc-rules": QcRule,
     "putaway-rules": PutawayRule, "fixed-locations": FixedLocation, "orders": Order, "channel-rules": ChannelRule, "waves": Wave,
     "pick-tasks": PickTask, "pick-discrepancies": PickDiscrepancy,
-    "packing": Order, "bags": Bag}
+    "packing": Order, "bags": Bag, "manifests": Manifest}
 OWN, OTHER = "SZ-ANKE", "SZ-JINYI"
 
 

@@ -13,9 +13,13 @@ from wms.outbound.models import Order, PickTask, Wave
 
 def _allocated(client, login, dbs, shape: list[int], prefix: str) -> list[Order]:
     """Orders of ``shape`` units each, stocked, allocated and released by customs."""
+    from wms.customs.book import post
+    from wms.customs.models import BookItem
     product = fresh_product(dbs, sku=f"{prefix}-SKU")
     for n in range(3):
         inventory.receive(product, storage(dbs, n), 20, status="available", lpn=f"LPN6{prefix[-1]}00000{n}")
+    item = dbs.scalars(sa.select(BookItem).where(BookItem.product_id == product.id)).one()
+    post(item, 60, doc_type="opening", doc_no=f"TEST-{prefix}")       # the stock is bonded: in the book too
     made = []
     for n, units in enumerate(shape):
         order = ordered(client, login, dbs, product, units, f"{prefix}-{n}")

@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "packing.perform": frozenset({"admin", "supervisor", "operator"}),
     "packing.materials": frozenset({"admin", "supervisor"}),
     "bagging.perform": frozenset({"admin", "supervisor", "operator"}),
+    "loading.perform": frozenset({"admin", "supervisor", "operator"}),
     "discrepancies.review": frozenset({"admin", "supervisor"}),
     # administration
     "users.manage": frozenset({"admin"}),

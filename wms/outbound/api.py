@@ -18,7 +18,7 @@ from wms.errors import ValidationFailed
 from wms.extensions import db
 from wms.outbound import orders, schemas as s
 from wms.masterdata.models import Channel, Seller, Warehouse
-from wms.outbound.models import Bag, ChannelRule, Order, PickDiscrepancy, Wave
+from wms.outbound.models import Bag, ChannelRule, Manifest, Order, PickDiscrepancy, Wave
 from wms.outbound.states import ORDER, WAVE
 
 blp = Blueprint("outbound", __name__, url_prefix="/api/v1", description="Outbound: orders from platforms and sellers")
@@ -390,6 +390,64 @@ def bag_label(record_id):
     tpl = TEMPLATES["sscc"]
     items = bagging.label_items(bagging.get(record_id))
     return document(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, request.args)))
+
+
+# --- loading and gate-out ------------------------------------------------------------------------------
+
+manifest_listing = ListSpec(
+    Manifest, search=(Manifest.number, Manifest.vehicle_no), filters={"status": (Text(), Manifest.status)},
+    sort=("created_at",), default_sort="-id",
+    columns=[C("number", "Manifest", "装车单"), C("carrier.code", "Carrier", "承运商"), C("vehicle_no", "Vehicle", "车牌"),
+             C("status", "Status", "状态"), C("bags_count", "Bags", "袋数"), C("parcels_count", "Parcels", "包裹数"),
+             C("gross_weight_kg", "Weight kg", "重量"), C("departed_at", "Departed", "出区时间")])
+register_list(blp, "/manifests", endpoint="list_manifests", listing=manifest_listing, schema=s.ManifestSchema,
+              name="Manifest", query=lambda: sa.select(Manifest).options(joinedload(Manifest.carrier)),
+              permission="waves.read", summary="Vehicle manifests (车辆装货) and their gate-out")
+
+
+@blp.route("/manifests", methods=["POST"])
+@require("loading.perform")
+@idempotent
+@blp.arguments(s.ManifestOpenSchema)
+@blp.response(201, s.ManifestSchema)
+@blp.doc(summary="Open a manifest for a carrier's vehicle")
+def open_manifest(data):
+    from wms.outbound import loading
+    return loading.open_manifest(data["carrier"], data["vehicle_no"], data["driver"])
+
+
+@blp.route("/manifests/" + RECORD_ID + "/bags", methods=["POST"])
+@require("loading.perform")
+@idempotent
+@blp.arguments(s.ManifestLoadSchema)
+@blp.response(200, s.ManifestSchema)
+@blp.doc(summary="Load a sealed bag of the vehicle's carrier (unsealed, other carrier or unreleased: 409)")
+def load_bag(data, record_id):
+    from wms.outbound import loading
+    manifest = loading.get(record_id, lock=True)
+    loading.load(manifest, data["scan"])
+    return manifest
+
+
+@blp.route("/manifests/" + RECORD_ID + "/close", methods=["POST"])
+@require("loading.perform")
+@idempotent
+@blp.arguments(s.ManifestCloseSchema)
+@blp.response(200, s.ManifestSchema)
+@blp.doc(summary="Close the manifest: the arrival (CEB507) and, with a master bill, CEB607 are declared")
+def close_manifest(data, record_id):
+    from wms.outbound import loading
+    return loading.close(loading.get(record_id, lock=True), data["bill_no"], data["traf_name"], data["voyage_no"])
+
+
+@blp.route("/manifests/" + RECORD_ID + "/gate-out", methods=["POST"])
+@require("gate.write")
+@idempotent
+@blp.response(200, s.ManifestSchema)
+@blp.doc(summary="Gate-out: stock and account book out, departure (CEB509) declared, orders shipped (汇总待报)")
+def gate_out(record_id):
+    from wms.outbound import loading
+    return loading.gate_out(loading.get(record_id, lock=True))
 
 
 class OrderImportResult(Schema):

@@ -36,6 +36,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parcel_not_in_bag": ("Parcel {scanned} is not in bag {sscc}.", "包裹 {scanned} 不在袋 {sscc} 中。"),
     "bag_count_differs": ("Bag {sscc}: {counted} counted, {scanned} scanned.", "袋 {sscc}：清点 {counted} 件，扫描 {scanned} 件。"),
     "bag_empty": ("Bag {sscc} is empty.", "袋 {sscc} 是空的。"),
+    "unknown_bag": ("No bag {scanned}.", "未找到袋 {scanned}。"),
+    "bag_not_sealed": ("Bag {sscc} is {current_state}: seal it first.", "袋 {sscc} 状态为 {current_state}，请先封袋。"),
+    "wrong_carrier": ("Bag {sscc} goes with {bag_carrier}, not this {vehicle_carrier} vehicle.",
+                      "袋 {sscc} 属于 {bag_carrier}，不能装上 {vehicle_carrier} 的车。"),
+    "not_released": ("Bag {sscc} holds parcels customs has not released: {orders}.",
+                     "袋 {sscc} 中有海关未放行的包裹：{orders}。"),
+    "manifest_empty": ("Manifest {number} has no bags.", "装车单 {number} 没有袋。"),
     "order_exists": ("Order {order_no} of {platform} exists with other content (status {current_state}).",
                      "{platform} 订单 {order_no} 已存在且内容不同（状态 {current_state}）。"),
 }

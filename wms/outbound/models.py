@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wms.db import Base, TimestampMixin, one_of, utcnow
-from wms.masterdata.models import Channel, Country, Currency, Location, Product, Seller, Warehouse
-from wms.outbound.states import BAG, ORDER, PICK_TASK, WAVE
+from wms.masterdata.models import Carrier, Channel, Country, Currency, Location, Product, Seller, Warehouse
+from wms.outbound.states import BAG, MANIFEST, ORDER, PICK_TASK, WAVE
 
 ORDER_MODES = ("stock", "parcel")
 TRADE_MODES = ("9610", "1210")
@@ -63,6 +63,8 @@ class Order(TimestampMixin, Base):
     list_guid: Mapped[str] = mapped_column(sa.String(36), default="", server_default="", index=True)
     customs_state: Mapped[str] = mapped_column(sa.String(12), default="", server_default="")
     released_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    summary_state: Mapped[str] = mapped_column(sa.String(12), default="", server_default="")  # pending: 汇总待报
     seller: Mapped[Seller] = relationship()
     warehouse: Mapped[Warehouse] = relationship()
     country: Mapped[Country] = relationship()
@@ -274,6 +276,29 @@ class Bag(TimestampMixin, Base):
     parcels_count: Mapped[int] = mapped_column(default=0)
     weight_kg: Mapped[Decimal | None] = mapped_column(Measure)
     sealed_at: Mapped[datetime | None]
+    manifest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("manifests.id"), index=True)
     channel: Mapped[Channel | None] = relationship()
     country: Mapped[Country | None] = relationship()
     __table_args__ = (one_of("status", BAG.states),)
+
+
+class Manifest(TimestampMixin, Base):
+    """A vehicle loading sealed bags of one carrier (车辆装货), then passing the gate out of the zone."""
+    __tablename__ = "manifests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
+    carrier_id: Mapped[int] = mapped_column(sa.ForeignKey("carriers.id"))
+    vehicle_no: Mapped[str] = mapped_column(sa.String(20))
+    driver: Mapped[str] = mapped_column(sa.String(60), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default=MANIFEST.initial, index=True)
+    bags_count: Mapped[int] = mapped_column(default=0)
+    parcels_count: Mapped[int] = mapped_column(default=0)
+    gross_weight_kg: Mapped[Decimal] = mapped_column(Measure, default=Decimal(0))
+    bill_no: Mapped[str] = mapped_column(sa.String(37), default="")          # master air waybill, when known
+    traf_name: Mapped[str] = mapped_column(sa.String(100), default="")       # flight / vessel
+    voyage_no: Mapped[str] = mapped_column(sa.String(32), default="")
+    closed_at: Mapped[datetime | None]
+    departed_at: Mapped[datetime | None]
+    carrier: Mapped[Carrier] = relationship()
+    __table_args__ = (one_of("status", MANIFEST.states),)

@@ -58,6 +58,9 @@ class OrderSchema(_In):
     trade_mode = fields.String(load_default="1210", validate=validate.OneOf(TRADE_MODES))
     status = fields.String(dump_only=True)
     status_reason = fields.String(dump_only=True)
+    summary_state = fields.String(dump_only=True, metadata={"description": "pending: shipped, waiting for the "
+                                                                          "consolidated declaration (汇总待报)"})
+    shipped_at = fields.DateTime(dump_only=True)
     customs_state = fields.String(dump_only=True, metadata={"description": "The export list: declared, inspection, "
                                                                           "released, rejected"})
     released_at = fields.DateTime(dump_only=True)
@@ -310,6 +313,38 @@ class BagSchema(Schema):
     parcels_count = fields.Integer()
     weight_kg = fields.Decimal(as_string=True, allow_none=True)
     sealed_at = fields.DateTime()
+    created_at = fields.DateTime()
+
+
+class ManifestOpenSchema(_In):
+    carrier = Code(required=True, max_length=30)
+    vehicle_no = Text(required=True, max_length=20)
+    driver = Text(load_default="", max_length=60)
+
+
+class ManifestLoadSchema(_In):
+    scan = Code(required=True, max_length=30, metadata={"description": "A sealed bag's SSCC"})
+
+
+class ManifestCloseSchema(_In):
+    bill_no = Code(load_default="", max_length=37, metadata={"description": "Master air waybill (then CEB607)"})
+    traf_name = Text(load_default="", max_length=100)
+    voyage_no = Code(load_default="", max_length=32)
+
+
+class ManifestSchema(Schema):
+    id = Id()
+    number = fields.String()
+    carrier_code = fields.String(attribute="carrier.code")
+    vehicle_no = fields.String()
+    driver = fields.String()
+    status = fields.String()
+    bags_count = fields.Integer()
+    parcels_count = fields.Integer()
+    gross_weight_kg = fields.Decimal(as_string=True)
+    bill_no = fields.String()
+    closed_at = fields.DateTime()
+    departed_at = fields.DateTime()
     created_at = fields.DateTime()
 
 

@@ -39,3 +39,9 @@ BAG = StateMachine("bag", {
     "sealed": {"load": "loaded", "reopen": "open"},
     "loaded": {},
 })
+
+MANIFEST = StateMachine("manifest", {
+    "loading": {"close": "closed"},
+    "closed": {"gate_out": "departed", "reopen": "loading"},
+    "departed": {},
+})
