@@ -53,6 +53,8 @@ def test_load_close_and_gate_out(client, login, dbs):
     assert closed["status"] == "closed"
     declared = set(dbs.scalars(sa.select(CustomsRecord.kind).where(CustomsRecord.cop_no.like(f"{closed['number']}-%"))))
     assert declared == {"arrival", "waybill_bill"}
+    document = client.get(f"/api/v1/manifests/{manifest['id']}/document", headers=op)
+    assert document.status_code == 200 and document.data.startswith(b"%PDF")
     units = dbs.scalar(sa.select(sa.func.sum(StockBalance.qty)).where(StockBalance.lpn == order.logistics_no))
     product = order.lines[0].product_id
     from wms.customs.models import BookItem

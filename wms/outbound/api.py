@@ -440,6 +440,16 @@ def close_manifest(data, record_id):
     return loading.close(loading.get(record_id, lock=True), data["bill_no"], data["traf_name"], data["voyage_no"])
 
 
+@blp.route("/manifests/" + RECORD_ID + "/document")
+@require("waves.read")
+@blp.doc(summary="The manifest as a PDF: vehicle, carrier, bags with their parcel counts and weights, totals")
+def manifest_document(record_id):
+    from wms.outbound import loading
+    manifest = loading.get(record_id)
+    return Response(loading.manifest_pdf(manifest), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{manifest.number}.pdf"'})
+
+
 @blp.route("/manifests/" + RECORD_ID + "/gate-out", methods=["POST"])
 @require("gate.write")
 @idempotent

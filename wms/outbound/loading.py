@@ -163,3 +163,57 @@ def gate_out(manifest: Manifest, at: datetime | None = None) -> Manifest:
     customs.declare(ceb.split(departure, SPLIT))
     publish(db.session, ROOM, "manifest.departed", {"number": manifest.number, "parcels": len(parcels)})
     return manifest
+
+
+def manifest_pdf(manifest: Manifest) -> bytes:
+    """The manifest as an A4 PDF: vehicle, carrier, totals, and every bag with its parcel count and weight."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from wms.printing.fonts import cjk_font
+    font = cjk_font().name
+    bags = db.session.execute(sa.select(Bag.sscc, Bag.parcels_count, Bag.weight_kg)
+                              .where(Bag.manifest_id == manifest.id).order_by(Bag.id)).all()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"装车单 Manifest {manifest.number}")
+    width, height = A4
+    y = height - 20 * mm
+
+    def line(text: str, size: float = 10, gap: float = 6):
+        nonlocal y
+        if y < 20 * mm:
+            canvas.showPage()
+            y = height - 20 * mm
+        canvas.setFont(font, size)
+        canvas.drawString(18 * mm, y, text)
+        y -= gap * mm
+
+    line(f"车辆装货单 Vehicle manifest  {manifest.number}", 16, 10)
+    line(f"承运商 Carrier: {manifest.carrier.name_zh} ({manifest.carrier.code})    车牌 Vehicle: {manifest.vehicle_no}"
+         f"    司机 Driver: {manifest.driver or '-'}")
+    line(f"总运单 Master bill: {manifest.bill_no or '-'}    航班 Flight: {manifest.traf_name or '-'} "
+         f"{manifest.voyage_no or ''}")
+    line(f"袋数 Bags: {manifest.bags_count}    包裹数 Parcels: {manifest.parcels_count}    "
+         f"总重 Gross weight: {manifest.gross_weight_kg} kg    状态 Status: {manifest.status}", 11, 10)
+    def row(cells: tuple, size: float = 10):
+        nonlocal y
+        if y < 20 * mm:
+            canvas.showPage()
+            y = height - 20 * mm
+        canvas.setFont(font, size)
+        for x, text in zip((18, 32, 90, 130), cells):
+            canvas.drawString(x * mm, y, str(text))
+        y -= 6 * mm
+
+    row(("序号 #", "袋号 SSCC", "包裹数 Parcels", "重量 Weight kg"))
+    for n, (sscc, parcels, weight) in enumerate(bags, start=1):
+        row((n, sscc, parcels, weight or "-"))
+    line("")
+    line("装车人 Loaded by: ____________    司机签收 Driver: ____________    卡口 Gate: ____________", 10, 8)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
