@@ -4,36 +4,18 @@ TSPL, or is sent to a named printer."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
-
-from wms.errors import Conflict, NotFound, ValidationFailed
+from wms.errors import Conflict, NotFound
 from wms.extensions import db
 from wms.inbound import asn as asns
 from wms.inbound.models import Asn
 from wms.inventory.models import StockBalance
 from wms.masterdata.models import Location, Product
 from wms.masterdata.rules import normalize_code
-from wms.printing import labels
-from wms.printing.api import answer
-from wms.printing.templates import TEMPLATES
+from wms.printing.api import label_response
 
 HOLD_STATUSES = {"customs_hold": ("海关查验 暂扣", "CUSTOMS HOLD"), "qc_pending": ("待质检", "QC PENDING"),
                  "defective": ("不良品 禁止发货", "DEFECTIVE"), "seized": ("海关扣押", "SEIZED"),
                  "temp_stored": ("暂存 待申报", "AWAITING CUSTOMS")}
-
-
-class OutputArgs(Schema):
-    format = fields.String(validate=validate.OneOf(["pdf", "zpl", "tspl"]))
-    printer = fields.String(validate=validate.Length(max=40))
-    dpi = fields.Integer(validate=validate.OneOf([203, 300, 600]))
-
-
-def _output(tpl, args) -> labels.Output:
-    try:
-        parsed = OutputArgs().load({k: v for k, v in args.items() if k in ("format", "printer", "dpi")})
-    except Exception as exc:  # marshmallow ValidationError → the one problem format
-        raise ValidationFailed(getattr(exc, "messages", {"format": [str(exc)]})) from None
-    return labels.choose_output(tpl, parsed.get("format"), parsed.get("printer"), parsed.get("dpi"))
 
 
 def carton_items(asn: Asn) -> list[dict]:
@@ -50,8 +32,7 @@ def carton_items(asn: Asn) -> list[dict]:
 
 
 def carton_labels(asn: Asn, args):
-    tpl = TEMPLATES["carton"]
-    return answer(labels.deliver(tpl, labels.build(tpl, carton_items(asn)), _output(tpl, args)))
+    return label_response("carton", carton_items(asn), args)
 
 
 def lpn_items(lpn: str) -> list[dict]:
@@ -79,12 +60,8 @@ def lpn_items(lpn: str) -> list[dict]:
 def lpn_labels(lpn: str, args):
     """The LPN label, or with ``hold=1`` the hold label of goods that must not move."""
     items = lpn_items(lpn)
-    if args.get("hold") in ("1", "true", "yes"):
-        tpl = TEMPLATES["hold"]
-        items = [item | {"status_zh": HOLD_STATUSES.get(item["status"], ("", ""))[0],
-                         "status_en": HOLD_STATUSES.get(item["status"], ("", ""))[1],
-                         "reason": args.get("reason", "")[:60]} for item in items]
-    else:
-        tpl = TEMPLATES["lpn"]
-    items = [{k: v for k, v in item.items() if k in tpl.fields} for item in items]
-    return answer(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, args)))
+    if args.get("hold") not in ("1", "true", "yes"):
+        return label_response("lpn", items, args)
+    return label_response("hold", [item | {"status_zh": HOLD_STATUSES.get(item["status"], ("", ""))[0],
+                                           "status_en": HOLD_STATUSES.get(item["status"], ("", ""))[1],
+                                           "reason": args.get("reason", "")[:60]} for item in items], args)

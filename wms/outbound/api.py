@@ -291,14 +291,9 @@ def packing_close(data, record_id):
 @require("orders.read")
 @blp.doc(summary="The 100×150 mm shipping label of a packed order (PDF, ZPL or TSPL by `format`, or to `printer`)")
 def shipping_label(record_id):
-    from wms.inbound.labels import _output
     from wms.outbound import packing
-    from wms.printing import labels
-    from wms.printing.api import answer as document
-    from wms.printing.templates import TEMPLATES
-    tpl = TEMPLATES["shipping"]
-    items = packing.shipping_label_items(orders.get(record_id))
-    return document(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, request.args)))
+    from wms.printing.api import label_response
+    return label_response("shipping", packing.shipping_label_items(orders.get(record_id)), request.args)
 
 
 @blp.route("/packaging-stock", methods=["POST"])
@@ -382,14 +377,9 @@ def seal_bag(data, record_id):
 @require("waves.read")
 @blp.doc(summary="The bag's SSCC logistics label (PDF, ZPL or TSPL by `format`, or to `printer`)")
 def bag_label(record_id):
-    from wms.inbound.labels import _output
     from wms.outbound import bagging
-    from wms.printing import labels
-    from wms.printing.api import answer as document
-    from wms.printing.templates import TEMPLATES
-    tpl = TEMPLATES["sscc"]
-    items = bagging.label_items(bagging.get(record_id))
-    return document(labels.deliver(tpl, labels.build(tpl, items), _output(tpl, request.args)))
+    from wms.printing.api import label_response
+    return label_response("sscc", bagging.label_items(bagging.get(record_id)), request.args)
 
 
 # --- loading and gate-out ------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from dataclasses import asdict
 
 from flask import Response
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from wms.auth.service import require
 from wms.core.crud import register_api
 from wms.core.fields import Text
 from wms.db import atomic
+from wms.errors import ValidationFailed
 from wms.masterdata.service import locations
 from wms.printing import labels
 from wms.printing.models import PRINTER_LANGUAGES
@@ -64,6 +65,30 @@ def answer(result: labels.Document | labels.PrintJob, sscc: list[str] | None = N
     if sscc is not None:
         headers["X-SSCC"] = ",".join(sscc)
     return Response(result.content, status=200, content_type=result.mimetype, headers=headers)
+
+
+class OutputArgs(Schema):
+    """How a document route's labels come out: ``format`` (pdf, zpl, tspl), ``printer`` code, ``dpi``."""
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(validate=validate.OneOf(PRINTER_LANGUAGES))
+    printer = fields.String(validate=validate.Length(max=40))
+    dpi = fields.Integer(validate=validate.OneOf([203, 300, 600]))
+
+
+def label_response(template_name: str, items: list[dict], args):
+    """Labels of ``items`` from a template, rendered or sent as the query arguments ask."""
+    from marshmallow import ValidationError
+    tpl = TEMPLATES[template_name]
+    try:
+        wanted = OutputArgs().load(args)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages) from None
+    output = labels.choose_output(tpl, wanted.get("format"), wanted.get("printer"), wanted.get("dpi"))
+    fields_ = set(tpl.fields)
+    return answer(labels.deliver(tpl, labels.build(tpl, [{k: v for k, v in i.items() if k in fields_} for i in items]),
+                                 output))
 
 
 @blp.route("/labels/render", methods=["POST"])
