@@ -90,7 +90,9 @@ def _when(value) -> str:
 def _csrf():
     if request.method != "POST":
         return
-    sent, kept = request.form.get("csrf_token") or "", session.get("csrf") or ""
+    # forms send the token as the field csrf_token; the screens' JSON calls (packing station) as a header
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    kept = session.get("csrf") or ""
     if not sent or not kept or not secrets.compare_digest(sent, kept):
         raise Forbidden("csrf_failed")
 
@@ -124,6 +126,8 @@ def _nav() -> list[tuple[str, str]]:
     items += order_items(user, prefix)
     from wms.web.waves import nav_items as wave_items
     items += wave_items(user, prefix)
+    from wms.web.packing import nav_items as packing_items
+    items += packing_items(user)
     from wms.web.boards import nav_items as board_items
     items += board_items(user)
     return items
@@ -508,3 +512,4 @@ from wms.web import inbound as _inbound_screens  # noqa: E402,F401  (registers t
 from wms.web import boards as _boards  # noqa: E402,F401  (registers the live boards on bp)
 from wms.web import orders as _order_screens  # noqa: E402,F401  (registers the order screens on bp)
 from wms.web import waves as _wave_screens  # noqa: E402,F401  (registers the wave screens on bp)
+from wms.web import packing as _packing_screens  # noqa: E402,F401  (registers the packing station on bp)
