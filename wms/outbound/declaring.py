@@ -163,7 +163,7 @@ def _declared(order: Order, record) -> bool:
 def on_list(record: CustomsRecord, event: str) -> None:
     """Listener on export lists: released, rejected or inspected lists change what the order may do."""
     order = db.session.scalars(sa.select(Order).where(Order.list_guid == record.guid).with_for_update()).first()
-    if order is None:
+    if order is None or order.customs_state == "cancelled":
         return
     state = {"released": "released", "closed": "released", "inspection": "inspection", "rejected": "rejected",
              "error": "rejected", "send_failed": "rejected"}.get(record.status)

@@ -125,13 +125,66 @@ def _product(seller_id: int, line: dict) -> Product | None:
 
 
 def cancel(order: Order, reason: str) -> Order:
-    """Cancel until loaded; what was picked or packed goes back to stock through a return task (later)."""
+    """Cancel until loaded: reservations are given back; units already picked or packed go back to stock through
+    return-to-stock tasks (putaway tasks from the cart slot or the parcel); a bagged parcel leaves its open bag;
+    an export list customs already numbered is cancelled with CEB605."""
     from wms.outbound.allocation import release
+    ORDER.next_state(order.status, "cancel")
+    if order.status == "bagged":
+        _unbag(order, reason)
     ORDER.fire(order, "cancel", reason=reason)
     release(order)
+    returned = return_to_stock(order)
+    _cancel_list(order, reason)
     order.status_reason = reason[:300]
-    publish(db.session, ROOM, "order.cancelled", {"id": order.id, "order_no": order.order_no})
+    publish(db.session, ROOM, "order.cancelled", {"id": order.id, "order_no": order.order_no, "returned": returned})
     return order
+
+
+def _unbag(order: Order, reason: str) -> None:
+    from wms.outbound import bagging
+    from wms.outbound.models import Bag, Parcel
+    parcel = db.session.scalars(sa.select(Parcel).where(Parcel.order_id == order.id)).first()
+    bag = db.session.get(Bag, parcel.bag_id) if parcel is not None and parcel.bag_id else None
+    if bag is not None:
+        bagging.remove_parcel(bag, parcel.logistics_no, reason)      # 409 when the bag is already sealed
+
+
+def return_to_stock(order: Order) -> int:
+    """Putaway tasks for the order's picked units wherever they wait (cart slot or parcel): the units returned."""
+    from wms.inbound import putaway
+    from wms.inventory.models import StockBalance
+    from wms.outbound.models import PickTask, Wave
+    from wms.outbound.picking import carrier_lpn
+    lpns = {order.logistics_no} if order.logistics_no else set()
+    for task in db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id, PickTask.picked_qty > 0)):
+        lpns.add(carrier_lpn(db.session.get(Wave, task.wave_id), task))
+    units = 0
+    for balance in db.session.scalars(sa.select(StockBalance).where(
+            StockBalance.lpn.in_(lpns), StockBalance.seller_id == order.seller_id, StockBalance.qty > 0,
+            StockBalance.status == "available")).all():
+        if balance.location.zone.kind == "storage":
+            continue
+        putaway.create_task(balance.product, balance.location, balance.qty, balance.lpn, balance.lot)
+        units += balance.qty
+    return units
+
+
+def _cancel_list(order: Order, reason: str) -> None:
+    """CEB605 for an export list customs has numbered (a list still queued is simply not followed)."""
+    from wms.customs import ceb, service as customs
+    from wms.customs.models import CustomsRecord
+    listing = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid == order.list_guid)).first() \
+        if order.list_guid else None
+    if listing is None or not listing.invt_no:
+        return
+    config = current_app.config
+    customs.declare([ceb.InventoryCancel(
+        customs_code=order.warehouse.customs_area_code or config.get("CUSTOMS_AREA", "5349"), cop_no=listing.cop_no,
+        invt_no=listing.invt_no, pre_no=listing.pre_no or None, reason=reason[:100] or "订单取消",
+        agent=ceb.Party(config["CUSTOMS_COP_CODE"], config["CUSTOMS_COP_NAME"]),
+        ebc=ceb.Party(order.seller.customs_code, order.seller.name_zh))], seller_id=order.seller_id)
+    order.customs_state = "cancelled"
 
 
 # --- Excel import -----------------------------------------------------------------------------------------
