@@ -72,6 +72,10 @@ def test_short_pick_is_a_discrepancy_resolved_by_a_count(client, login, dbs):
     dbs.expire_all()
     order = dbs.get(Order, orders[0].id)
     assert order.status == "matched" and order.wave_id is None and "short pick" in order.status_reason
+    from wms.inbound.models import PutawayTask
+    back = dbs.scalars(sa.select(PutawayTask).where(PutawayTask.lpn == f"{number}-C{task['cart']}-{task['slot']:02d}",
+                                                    PutawayTask.status == "open")).one()
+    assert back.qty == 1                                     # the one unit found goes back to storage
     discrepancy = dbs.scalars(sa.select(PickDiscrepancy).where(PickDiscrepancy.order_id == order.id)).one()
     dbs.refresh(balance)
     assert balance.reserved_qty == 0

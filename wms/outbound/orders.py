@@ -159,11 +159,14 @@ def return_to_stock(order: Order) -> int:
     lpns = {order.logistics_no} if order.logistics_no else set()
     for task in db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id, PickTask.picked_qty > 0)):
         lpns.add(carrier_lpn(db.session.get(Wave, task.wave_id), task))
+    from wms.inbound.models import PutawayTask
+    waiting = set(db.session.scalars(sa.select(PutawayTask.lpn).where(PutawayTask.lpn.in_(lpns),
+                                                                       PutawayTask.status == "open")))
     units = 0
     for balance in db.session.scalars(sa.select(StockBalance).where(
             StockBalance.lpn.in_(lpns), StockBalance.seller_id == order.seller_id, StockBalance.qty > 0,
             StockBalance.status == "available")).all():
-        if balance.location.zone.kind == "storage":
+        if balance.location.zone.kind == "storage" or balance.lpn in waiting:
             continue
         putaway.create_task(balance.product, balance.location, balance.qty, balance.lpn, balance.lot)
         units += balance.qty

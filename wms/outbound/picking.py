@@ -218,13 +218,16 @@ def short(task_id: int, found_qty: int, reason: str = "short") -> dict:
 
 def _leave_wave(order: Order, wave: Wave) -> None:
     """A short-picked order: its other open picks are cancelled, what it reserved is given back, and
-    what was already picked stays on its cart slot until the order is re-allocated and picked again."""
+    what was already picked goes back to storage through a return-to-stock (putaway) task."""
     from wms.outbound.allocation import release
     for other in db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id,
                                                               PickTask.wave_id == wave.id,
                                                               PickTask.status == "open")):
         PICK_TASK.fire(other, "cancel", audit=False)
+    from wms.outbound.orders import return_to_stock
     release(order)
+    db.session.flush()
+    return_to_stock(order)                                # what it already picked goes back to storage
     ORDER.fire(order, "short_pick", wave=wave.number)
     order.wave_id = None
     order.status_reason = "下架差异 short pick: re-allocate"
