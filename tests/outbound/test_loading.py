@@ -72,3 +72,26 @@ def test_load_close_and_gate_out(client, login, dbs):
     assert "departure" in set(dbs.scalars(sa.select(CustomsRecord.kind).where(
         CustomsRecord.cop_no == f"{gone['number']}-D")))
     assert ledger.check() == [] and book.reconcile() == []
+    detail = client.get(f"/api/v1/bags/{bag['id']}", headers=op).get_json()
+    assert detail["status"] == "loaded" and detail["manifest_id"] == manifest["id"]
+    assert [(p["logistics_no"], p["status"]) for p in detail["parcels"]] == [(order.logistics_no, "shipped")]
+    sheet = client.get(f"/api/v1/manifests/{manifest['id']}", headers=op).get_json()
+    assert [b["sscc"] for b in sheet["bags"]] == [bag["sscc"]] and sheet["parcels_count"] == 1
+
+
+def test_tracking_events_follow_the_departure(client, login, dbs):
+    from datetime import timedelta
+    from wms.db import utcnow
+    op = login("op01")
+    order, _ = sealed_bag(client, login, dbs, "L2")
+    track = client.get(f"/api/v1/orders/{order.id}/tracking", headers=op).get_json()
+    assert track["logistics_no"] == order.logistics_no and track["events"] == [] and track["shipped_at"] is None
+    order.shipped_at = utcnow() - timedelta(hours=30)            # as if it had left the zone yesterday
+    dbs.flush()
+    events = client.get(f"/api/v1/orders/{order.id}/tracking", headers=op).get_json()["events"]
+    assert [e["code"] for e in events] == ["departed_zone", "export_cleared", "departed_origin"]
+    assert events[0]["text_zh"].startswith("已出区") and events[0]["at"] < events[1]["at"]
+    from wms.masterdata.models import Seller
+    stranger = next(user for user, code in (("anke", "SZ-ANKE"), ("jinyi", "SZ-JINYI"))
+                    if dbs.get(Seller, order.seller_id).code != code)
+    h.problem(client.get(f"/api/v1/orders/{order.id}/tracking", headers=login(stranger)), 404)

@@ -67,6 +67,14 @@ def get_order(record_id):
     return orders.get(record_id)
 
 
+@blp.route("/orders/" + RECORD_ID + "/tracking")
+@require("orders.read")
+@blp.response(200, s.TrackingSchema)
+@blp.doc(summary="The carrier's tracking events (运输轨迹) of a shipped order, oldest first")
+def order_tracking(record_id):
+    return orders.tracking(orders.get(record_id))
+
+
 @blp.route("/orders/" + RECORD_ID + "/cancel", methods=["POST"])
 @require("orders.write")
 @idempotent
@@ -336,6 +344,15 @@ def open_bag(data):
     return bagging.open_bag(data["scan"])
 
 
+@blp.route("/bags/" + RECORD_ID)
+@require("waves.read")
+@blp.response(200, s.BagDetailSchema)
+@blp.doc(summary="One bag with its parcels")
+def get_bag(record_id):
+    from wms.outbound import bagging
+    return bagging.get(record_id)
+
+
 @blp.route("/bags/" + RECORD_ID + "/parcels", methods=["POST"])
 @require("bagging.perform")
 @idempotent
@@ -404,6 +421,15 @@ register_list(blp, "/manifests", endpoint="list_manifests", listing=manifest_lis
 def open_manifest(data):
     from wms.outbound import loading
     return loading.open_manifest(data["carrier"], data["vehicle_no"], data["driver"])
+
+
+@blp.route("/manifests/" + RECORD_ID)
+@require("waves.read")
+@blp.response(200, s.ManifestDetailSchema)
+@blp.doc(summary="One manifest with its bags")
+def get_manifest(record_id):
+    from wms.outbound import loading
+    return loading.get(record_id)
 
 
 @blp.route("/manifests/" + RECORD_ID + "/bags", methods=["POST"])

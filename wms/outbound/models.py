@@ -279,6 +279,7 @@ class Bag(TimestampMixin, Base):
     manifest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("manifests.id"), index=True)
     channel: Mapped[Channel | None] = relationship()
     country: Mapped[Country | None] = relationship()
+    parcels: Mapped[list[Parcel]] = relationship(order_by="Parcel.id", viewonly=True)
     __table_args__ = (one_of("status", BAG.states),)
 
 
@@ -301,4 +302,5 @@ class Manifest(TimestampMixin, Base):
     closed_at: Mapped[datetime | None]
     departed_at: Mapped[datetime | None]
     carrier: Mapped[Carrier] = relationship()
+    bags: Mapped[list[Bag]] = relationship(order_by="Bag.id", viewonly=True)
     __table_args__ = (one_of("status", MANIFEST.states),)

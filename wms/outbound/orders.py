@@ -124,6 +124,17 @@ def _product(seller_id: int, line: dict) -> Product | None:
     return db.session.scalars(query.where(Product.sku == line.get("sku", ""))).first()
 
 
+def tracking(order: Order) -> dict:
+    """The carrier's events for the order's parcel (运输轨迹): none until it has left the zone."""
+    from wms.db import utcnow
+    from wms.outbound.carriers import adapter
+    events = adapter(current_app.config).track(order.logistics_no, order.shipped_at, utcnow()) \
+        if order.logistics_no else []
+    return {"order_no": order.order_no, "logistics_no": order.logistics_no, "status": order.status,
+            "carrier_code": order.channel.carrier.code if order.channel else None, "shipped_at": order.shipped_at,
+            "events": events}
+
+
 def cancel(order: Order, reason: str) -> Order:
     """Cancel until loaded: reservations are given back; units already picked or packed go back to stock through
     return-to-stock tasks (putaway tasks from the cart slot or the parcel); a bagged parcel leaves its open bag;

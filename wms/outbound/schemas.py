@@ -316,6 +316,20 @@ class BagSchema(Schema):
     created_at = fields.DateTime()
 
 
+class BagParcelRowSchema(Schema):
+    logistics_no = fields.String()
+    order_id = fields.Integer(attribute="order.id")
+    order_no = fields.String(attribute="order.order_no")
+    status = fields.String(attribute="order.status")
+    weight_kg = fields.Decimal(as_string=True)
+    packed_at = fields.DateTime()
+
+
+class BagDetailSchema(BagSchema):
+    manifest_id = fields.Integer(allow_none=True)
+    parcels = fields.List(fields.Nested(BagParcelRowSchema))
+
+
 class ManifestOpenSchema(_In):
     carrier = Code(required=True, max_length=30)
     vehicle_no = Text(required=True, max_length=20)
@@ -346,6 +360,36 @@ class ManifestSchema(Schema):
     closed_at = fields.DateTime()
     departed_at = fields.DateTime()
     created_at = fields.DateTime()
+
+
+class ManifestBagRowSchema(Schema):
+    id = Id()
+    sscc = fields.String()
+    channel_code = fields.String(attribute="channel.code", allow_none=True)
+    country_code = fields.String(attribute="country.code", allow_none=True)
+    parcels_count = fields.Integer()
+    weight_kg = fields.Decimal(as_string=True, allow_none=True)
+
+
+class ManifestDetailSchema(ManifestSchema):
+    bags = fields.List(fields.Nested(ManifestBagRowSchema))
+
+
+class TrackEventSchema(Schema):
+    at = fields.DateTime()
+    code = fields.String()
+    text_zh = fields.String()
+    text_en = fields.String()
+    place = fields.String()
+
+
+class TrackingSchema(Schema):
+    order_no = fields.String()
+    logistics_no = fields.String()
+    carrier_code = fields.String(allow_none=True)
+    status = fields.String()
+    shipped_at = fields.DateTime(allow_none=True)
+    events = fields.List(fields.Nested(TrackEventSchema))
 
 
 class CancelSchema(_In):
