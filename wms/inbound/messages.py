@@ -31,6 +31,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "measure_first_arrival": ("First arrival of {sku}: weigh and measure one unit.", "{sku} 首次到货：请称重并测量尺寸。"),
     "enter_qty": ("{sku}: enter the quantity.", "{sku}：请输入数量。"),
     "received": ("{qty} × {sku} onto {lpn}. Scan the next product.", "{sku} × {qty} 已收入 {lpn}，请扫描下一个商品。"),
+    "parcel_linked": ("Parcel {waybill_no} received for order {order_no}: stick on its label {logistics_no}.",
+                      "包裹 {waybill_no} 已收货，属订单 {order_no}：请贴换面单 {logistics_no}。"),
     "parcel_received": ("Parcel {waybill_no} received. Scan the next parcel.", "包裹 {waybill_no} 已收货，请扫描下一个。"),
     "set_aside": ("{scanned} set aside for a supervisor. Scan the next product.",
                   "{scanned} 已隔离待主管处理，请扫描下一个商品。"),

@@ -293,9 +293,17 @@ def receive_parcel(asn_id: int, data: dict) -> dict:
         parcel.weight_kg = data["weight_kg"]
     db.session.flush()
     publish(db.session, asns.ROOM, "parcel.received", asns.summary(asn) | {"waybill_no": waybill})
-    return answer("parcel", "parcel_received", parcel={"waybill_no": waybill, "order_no": parcel.order_no,
-                                                        "location": location.code},
-                  asn=asns.summary(asn), prompt_params={"waybill_no": waybill})
+    from wms.outbound import consolidation
+    order = consolidation.on_received(parcel)
+    seen = {"waybill_no": waybill, "order_no": parcel.order_no, "location": location.code}
+    if order is None:
+        return answer("parcel", "parcel_received", parcel=seen, asn=asns.summary(asn),
+                      prompt_params={"waybill_no": waybill})
+    # linked: the parcel now ships on its order's international waybill — relabel it with that label
+    return answer("parcel", "parcel_linked", asn=asns.summary(asn),
+                  parcel=seen | {"order_id": order.id, "order_no": order.order_no, "logistics_no": order.logistics_no,
+                                 "label": f"/api/v1/orders/{order.id}/shipping-label"},
+                  prompt_params={"waybill_no": waybill, "order_no": order.order_no, "logistics_no": order.logistics_no})
 
 
 # --- unknown goods ----------------------------------------------------------------------------------------

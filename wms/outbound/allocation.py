@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from wms.errors import Conflict
 from wms.events import publish
 from wms.extensions import db
 from wms.inbound.models import Receipt
@@ -62,6 +63,8 @@ def _reserve(balance_id: int, wanted: int) -> int:
 def allocate(order: Order) -> Order:
     """Reserve every unit of the order, or backorder it naming what is short."""
     ORDER.next_state(order.status, "allocate")
+    if order.mode != "stock":
+        raise Conflict("parcel_order_not_allocated", order_no=order.order_no, current_state=order.status)
     short: dict[str, int] = {}
     with db.session.begin_nested() as attempt:
         for line in sorted(order.lines, key=lambda l: l.product_id):   # one lock order for all: no deadlocks
@@ -116,7 +119,7 @@ def allocate_open(warehouse_id: int | None = None, limit: int = 10_000) -> dict[
     """
     from wms.core.audit import AuditLog, current_actor
     from sqlalchemy.orm import selectinload
-    query = (sa.select(Order).where(Order.status.in_(ALLOCATABLE)).order_by(Order.id).limit(limit)
+    query = (sa.select(Order).where(Order.status.in_(ALLOCATABLE), Order.mode == "stock").order_by(Order.id).limit(limit)
              .options(selectinload(Order.lines)))
     if warehouse_id is not None:
         query = query.where(Order.warehouse_id == warehouse_id)

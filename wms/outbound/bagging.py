@@ -56,12 +56,22 @@ def open_bag(code: str | None) -> Bag:
     return bag
 
 
+def _parcel(waybill: str) -> Parcel | None:
+    """The parcel a scan names: its waybill, or — for a pre-packed parcel not yet relabelled — the seller's."""
+    query = sa.select(Parcel).with_for_update(of=Parcel)
+    parcel = db.session.scalars(query.where(Parcel.logistics_no == waybill)).first()
+    if parcel is None:
+        parcel = db.session.scalars(query.join(Order, Order.id == Parcel.order_id).where(
+            Order.parcel_waybill_no == waybill, Order.mode == "parcel", Order.status != "cancelled")).first()
+    return parcel
+
+
 def add_parcel(bag: Bag, code: str) -> Parcel:
     BAG.next_state(bag.status, "seal")                      # only an open bag takes parcels
-    waybill = normalize_code(code)
-    parcel = db.session.scalars(sa.select(Parcel).where(Parcel.logistics_no == waybill).with_for_update()).first()
+    parcel = _parcel(normalize_code(code))
     if parcel is None:
         raise NotFound("unknown_parcel", scanned=code)
+    waybill = parcel.logistics_no
     order = db.session.get(Order, parcel.order_id)
     if parcel.bag_id is not None:
         raise Conflict("parcel_bagged", scanned=code, bag=db.session.get(Bag, parcel.bag_id).sscc)
@@ -85,9 +95,8 @@ def remove_parcel(bag: Bag, code: str, reason: str) -> Parcel:
     if bag.status != "open":
         raise Conflict("bag_sealed", sscc=bag.sscc, current_state=bag.status,
                        allowed_events=BAG.allowed_events(bag.status))
-    parcel = db.session.scalars(sa.select(Parcel).where(Parcel.logistics_no == normalize_code(code),
-                                                        Parcel.bag_id == bag.id)).first()
-    if parcel is None:
+    parcel = _parcel(normalize_code(code))
+    if parcel is None or parcel.bag_id != bag.id:
         raise NotFound("parcel_not_in_bag", scanned=code, sscc=bag.sscc)
     parcel.bag_id = None
     bag.parcels_count -= 1

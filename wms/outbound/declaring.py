@@ -144,6 +144,9 @@ def match(order: Order) -> Order:
     ORDER.fire(order, "match", list_cop_no=listing.cop_no)
     order.list_guid, order.customs_state, order.status_reason = listing.guid, "declared", ""
     publish(db.session, ROOM, "order.matched", {"id": order.id, "order_no": order.order_no})
+    if order.mode == "parcel":
+        from wms.outbound import consolidation
+        consolidation.link(order)                      # its pre-packed parcel may already be waiting
     return order
 
 

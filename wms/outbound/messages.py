@@ -27,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "choose_material": ("Order {order_no}: choose the material and weigh.", "订单 {order_no}：请选择包材并称重。"),
     "packed": ("Order {order_no} packed: the label prints.", "订单 {order_no} 已打包，打印面单。"),
     "not_sscc": ("Not an SSCC: {scanned}.", "不是 SSCC 袋标：{scanned}。"),
+    "parcel_order_not_allocated": ("Order {order_no} ships a pre-packed parcel: nothing to allocate.",
+                                   "订单 {order_no} 为集货包裹订单，无需分配库存。"),
     "unknown_parcel": ("No packed parcel {scanned}.", "没有已打包的包裹 {scanned}。"),
     "parcel_bagged": ("Parcel {scanned} is already in bag {bag}.", "包裹 {scanned} 已在袋 {bag} 中。"),
     "parcel_not_packed": ("Parcel {scanned} is {current_state}, not packed.", "包裹 {scanned} 状态为 {current_state}，未打包。"),

@@ -43,6 +43,7 @@ def fingerprint(data: dict) -> str:
 def receive(data: dict) -> tuple[Order, bool]:
     """Take an order in: (order, created). A replay of the same order answers the stored one."""
     seller_id = owning_seller(data)
+    data["trade_mode"] = data.get("trade_mode") or ("9610" if data.get("mode") == "parcel" else "1210")
     platform, order_no = data["platform"], data["order_no"]
     existing = db.session.scalars(sa.select(Order).where(Order.platform == platform,
                                                          Order.order_no == order_no)).first()
@@ -98,10 +99,10 @@ def _build(data: dict, seller_id: int) -> Order:
             errors[f"lines.{n}.sku"] = [f"{product.sku} is not filed with customs ({product.filing_status})."]
         lines.append(OrderLine(gnum=n + 1, product_id=product.id, qty=line["qty"], price=Decimal(str(line["price"]))))
         total += Decimal(line["price"]) * line["qty"]
-    if data.get("mode", "stock") == "stock" and not data.get("lines"):
+    if not data.get("lines"):
         errors["lines"] = ["Missing data for required field."]
-    if data.get("mode") == "parcel" and not data.get("parcel_waybill_no"):
-        errors["parcel_waybill_no"] = ["A parcel order names its pre-packed parcel's waybill number."]
+    if data.get("mode") == "parcel":
+        errors |= _parcel_errors(data, seller_id)
     if lines and abs(total - Decimal(data["goods_value"])) > MONEY_TOLERANCE:
         errors["goods_value"] = [f"Must equal the sum of the lines ({total.quantize(Decimal('0.01'))})."]
     if errors:
@@ -115,6 +116,22 @@ def _build(data: dict, seller_id: int) -> Order:
     order.lines = lines
     order.units = sum(line.qty for line in lines)
     return order
+
+
+def _parcel_errors(data: dict, seller_id: int) -> dict[str, list[str]]:
+    """A parcel-consolidation order ships its seller's pre-packed parcel under 9610 (the goods never entered the
+    bonded account book), and no other live order may claim the same parcel."""
+    errors = {}
+    if data["trade_mode"] != "9610":
+        errors["trade_mode"] = ["A pre-packed parcel ships under 9610: its goods are not in the bonded account book."]
+    waybill = data.get("parcel_waybill_no")
+    if waybill:
+        other = db.session.scalar(sa.select(Order.order_no).where(
+            Order.seller_id == seller_id, Order.mode == "parcel", Order.parcel_waybill_no == waybill,
+            Order.status != "cancelled").limit(1))
+        if other:
+            errors["parcel_waybill_no"] = [f"Parcel {waybill} already belongs to order {other}."]
+    return errors
 
 
 def _product(seller_id: int, line: dict) -> Product | None:

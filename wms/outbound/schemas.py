@@ -55,7 +55,8 @@ class OrderSchema(_In):
     ebp_name = Text(load_default="", max_length=100)
     mode = fields.String(load_default="stock", validate=validate.OneOf(ORDER_MODES),
                          metadata={"description": "stock: picked from bonded stock; parcel: a pre-packed parcel"})
-    trade_mode = fields.String(load_default="1210", validate=validate.OneOf(TRADE_MODES))
+    trade_mode = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(TRADE_MODES),
+                               metadata={"description": "1210 bonded stock (default) or 9610 (parcel orders' default)"})
     status = fields.String(dump_only=True)
     status_reason = fields.String(dump_only=True)
     summary_state = fields.String(dump_only=True, metadata={"description": "pending: shipped, waiting for the "

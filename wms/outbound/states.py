@@ -7,7 +7,7 @@ CANCELLABLE = ("received", "matched", "match_failed", "allocated", "backordered"
 ORDER = StateMachine("order", {
     "received": {"match": "matched", "match_fail": "match_failed", "cancel": "cancelled"},
     "match_failed": {"match": "matched", "cancel": "cancelled"},
-    "matched": {"allocate": "allocated", "backorder": "backordered", "cancel": "cancelled"},
+    "matched": {"allocate": "allocated", "backorder": "backordered", "link_parcel": "packed", "cancel": "cancelled"},
     "backordered": {"allocate": "allocated", "cancel": "cancelled"},
     "allocated": {"wave": "waved", "reallocate": "matched", "cancel": "cancelled"},
     "waved": {"pick": "picked", "short_pick": "matched", "unwave": "allocated", "cancel": "cancelled"},
