@@ -49,6 +49,35 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+def bulk_insert(session, table: sa.Table, rows: list[dict]) -> None:
+    """Insert many rows at once: PostgreSQL's COPY (the fastest path in), elsewhere one executemany.
+
+    Every row carries the same keys; columns left out get their Python-side defaults (timestamps, flags)
+    here, since COPY knows only the database's own defaults.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    missing = [c for c in table.columns
+               if c.key not in keys and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
+    if missing:
+        fill = {c.key: (c.default.arg if c.default.is_scalar else c.default.arg(None)) for c in missing}
+        rows = [row | fill for row in rows]
+        keys += list(fill)
+    session.flush()                                      # rows the new ones refer to are in first
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    from psycopg.types.json import Json
+    json_keys = {c.key for c in table.columns if isinstance(c.type, sa.JSON) and c.key in keys}
+    columns = ", ".join(f'"{table.columns[k].name}"' for k in keys)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Json(row[k]) if k in json_keys and row[k] is not None else row[k] for k in keys])
+
+
 def one_of(column: str, values, name: str | None = None) -> sa.CheckConstraint:
     """A named CHECK that keeps a string column inside a declared set of values."""
     quoted = ", ".join(f"'{v}'" for v in values)

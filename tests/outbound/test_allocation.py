@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tests.api import helpers as h
 from tests.outbound.test_orders import payload
+from wms.core.audit import AuditLog
 from wms.inventory import service as inventory
 from wms.inventory.models import StockBalance
 from wms.masterdata.models import Location, Product, Zone
@@ -115,3 +116,10 @@ def test_batch_allocation_takes_the_oldest_first(client, login, dbs):
     assert response.status_code == 200 and response.get_json()["allocated"] >= 1
     dbs.expire_all()
     assert (dbs.get(Order, first.id).status, dbs.get(Order, second.id).status) == ("allocated", "backordered")
+    assert dbs.get(Order, second.id).status_reason == f"缺货 short: {product.sku} ×1"
+    reserved = dbs.scalars(sa.select(Allocation).where(Allocation.order_id == first.id)).all()
+    assert [(a.qty, a.lpn, a.status) for a in reserved] == [(2, "LPN70000041", "open")]
+    trail = dict(dbs.execute(sa.select(AuditLog.entity_id, AuditLog.after).where(
+        AuditLog.entity_type == "orders", AuditLog.action.in_(("order.allocate", "order.backorder")),
+        AuditLog.entity_id.in_((str(first.id), str(second.id))))).all())
+    assert trail == {str(first.id): {"status": "allocated"}, str(second.id): {"status": "backordered"}}

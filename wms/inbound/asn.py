@@ -33,9 +33,14 @@ LINE_HEADERS = {text.strip().lower(): key for key, en, zh in LINE_COLUMNS for te
 
 def number(prefix: str, series: str) -> str:
     """A document number: prefix + yymmdd (China time) + a 5-digit daily serial, e.g. ASN26112400001."""
+    return numbers(prefix, series, 1)[0]
+
+
+def numbers(prefix: str, series: str, count: int) -> list[str]:
+    """``count`` consecutive document numbers of one series, taken at once."""
     from wms.customs.ceb import CHINA_TZ
     day = utcnow().astimezone(CHINA_TZ).strftime("%y%m%d")
-    return f"{prefix}{day}{numbering.take(f'{series}:{day}')[0]:05d}"
+    return [f"{prefix}{day}{serial:05d}" for serial in numbering.take(f"{series}:{day}", count)]
 
 
 def get(asn_id: int, *, lock: bool = False) -> Asn:

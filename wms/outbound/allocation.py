@@ -20,7 +20,7 @@ from wms.extensions import db
 from wms.inbound.models import Receipt
 from wms.inventory.models import StockBalance
 from wms.masterdata.models import Location, Zone
-from wms.outbound.models import Allocation, Order
+from wms.outbound.models import Allocation, Order, OrderLine
 from wms.outbound.states import ORDER
 
 ROOM = "outbound"
@@ -118,74 +118,80 @@ def allocate_open(warehouse_id: int | None = None, limit: int = 10_000) -> dict[
     reservations, allocations, order states and audit rows are written in bulk.
     """
     from wms.core.audit import AuditLog, current_actor
-    from sqlalchemy.orm import selectinload
-    query = (sa.select(Order).where(Order.status.in_(ALLOCATABLE), Order.mode == "stock").order_by(Order.id).limit(limit)
-             .options(selectinload(Order.lines)))
+    from wms.db import bulk_insert
+    o, l = Order.__table__.c, OrderLine.__table__.c
+    waiting = (sa.select(o.id).where(o.status.in_(ALLOCATABLE), o.mode == "stock").order_by(o.id).limit(limit))
     if warehouse_id is not None:
-        query = query.where(Order.warehouse_id == warehouse_id)
-    orders = db.session.scalars(query).all()
-    if not orders:
+        waiting = waiting.where(o.warehouse_id == warehouse_id)
+    waiting = waiting.subquery()
+    rows = db.session.execute(
+        sa.select(o.id, o.seller_id, o.warehouse_id, o.status, l.id, l.product_id, l.qty)
+        .join(waiting, waiting.c.id == o.id).join(OrderLine.__table__, l.order_id == o.id)
+        .order_by(o.id, l.product_id)).all()
+    if not rows:
         return {}
-    pools = _pools({(l.product_id, o.seller_id, o.warehouse_id) for o in orders for l in o.lines})
+    orders: dict[int, tuple] = {}                          # id -> (seller, warehouse, status, [(line, product, qty)])
+    for order_id, seller_id, wh, status, line_id, product_id, qty in rows:
+        orders.setdefault(order_id, (seller_id, wh, status, []))[3].append((line_id, product_id, qty))
+    pools = _pools({(product_id, seller_id, wh) for seller_id, wh, _, lines in orders.values()
+                    for _, product_id, _ in lines})
     taken: dict[int, int] = defaultdict(int)
-    rows, outcome, reasons = [], {}, {}
-    for order in orders:
-        plan, short = [], {}
-        for line in sorted(order.lines, key=lambda l: l.product_id):
-            need = line.qty
-            for balance in pools.get((line.product_id, order.seller_id, order.warehouse_id), ()):
-                free = balance[4] - taken[balance[0]] - sum(q for b, _, q in plan if b[0] == balance[0])
+    allocations, outcome, reasons = [], {}, {}
+    for order_id, (seller_id, wh, _, lines) in orders.items():
+        plan, short, held = [], {}, defaultdict(int)
+        for line_id, product_id, qty in lines:
+            need = qty
+            for balance in pools.get((product_id, seller_id, wh), ()):
+                free = balance[4] - taken[balance[0]] - held[balance[0]]
                 if free <= 0:
                     continue
                 use = min(need, free)
-                plan.append((balance, line, use))
+                plan.append((balance, line_id, product_id, use))
+                held[balance[0]] += use
                 need -= use
                 if not need:
                     break
             if need:
-                short[line.product_id] = need
+                short[product_id] = need
         if short:
-            outcome[order.id] = "backordered"
-            reasons[order.id] = short
+            outcome[order_id], reasons[order_id] = "backordered", short
             continue
-        outcome[order.id] = "allocated"
-        for balance, line, use in plan:
+        outcome[order_id] = "allocated"
+        for balance, line_id, product_id, use in plan:
             taken[balance[0]] += use
-            rows.append({"order_id": order.id, "order_line_id": line.id, "balance_id": balance[0],
-                         "product_id": line.product_id, "location_id": balance[1], "lpn": balance[2], "lot": balance[3],
-                         "qty": use, "picked_qty": 0, "status": "open", "pick_sequence": balance[5]})
+            allocations.append({"order_id": order_id, "order_line_id": line_id, "balance_id": balance[0],
+                                "product_id": product_id, "location_id": balance[1], "lpn": balance[2],
+                                "lot": balance[3], "qty": use, "picked_qty": 0, "status": "open",
+                                "pick_sequence": balance[5]})
     c = BALANCES.c
     if taken:
         db.session.execute(sa.update(BALANCES).where(c.id == sa.bindparam("b_id"))
                            .values(reserved_qty=c.reserved_qty + sa.bindparam("units")),
                            [{"b_id": b, "units": n} for b, n in taken.items()])
-    if rows:
-        db.session.execute(sa.insert(Allocation), rows)
+    bulk_insert(db.session, Allocation.__table__, allocations)
     skus = _skus({p for short in reasons.values() for p in short})
     actor = current_actor.get()
-    audit, counts = [], defaultdict(int)
-    for order in orders:
-        state = outcome[order.id]
+    audit, counts, moved = [], defaultdict(int), defaultdict(list)
+    for order_id, (seller_id, _, status, _) in orders.items():
+        state = outcome[order_id]
         counts[state] += 1
-        if state == order.status:
+        if state == status:
             continue
-        ORDER.next_state(order.status, "allocate" if state == "allocated" else "backorder")
+        event = "allocate" if state == "allocated" else "backorder"
+        ORDER.next_state(status, event)
+        moved[state].append(order_id)
         audit.append({"user_id": getattr(actor, "id", None), "username": getattr(actor, "username", None) or "system",
-                      "action": f"order.{'allocate' if state == 'allocated' else 'backorder'}",
-                      "entity_type": "orders", "entity_id": str(order.id), "seller_id": order.seller_id,
-                      "before": {"status": order.status}, "after": {"status": state}})
-    for state in ("allocated", "backordered"):
-        ids = [o.id for o in orders if outcome[o.id] == state]
-        for chunk in range(0, len(ids), 1000):
-            part = ids[chunk:chunk + 1000]
-            values = {"status": state, "status_reason": ""} if state == "allocated" else {"status": state}
-            db.session.execute(sa.update(Order.__table__).where(Order.__table__.c.id.in_(part)).values(**values))
+                      "action": f"order.{event}", "entity_type": "orders", "entity_id": str(order_id),
+                      "seller_id": seller_id, "before": {"status": status}, "after": {"status": state}})
+    allocated = [order_id for order_id, state in outcome.items() if state == "allocated"]
+    for chunk in range(0, len(allocated), 5000):
+        db.session.execute(sa.update(Order.__table__).where(o.id.in_(allocated[chunk:chunk + 5000]))
+                           .values(status="allocated", status_reason=""))
     for order_id, short in reasons.items():
         text = "缺货 short: " + ", ".join(f"{skus[p]} ×{n}" for p, n in short.items())
-        db.session.execute(sa.update(Order.__table__).where(Order.__table__.c.id == order_id)
-                           .values(status_reason=text[:300]))
-    if audit:
-        db.session.execute(sa.insert(AuditLog), audit)
+        db.session.execute(sa.update(Order.__table__).where(o.id == order_id)
+                           .values(status="backordered", status_reason=text[:300]))
+    bulk_insert(db.session, AuditLog.__table__, audit)
     db.session.expire_all()
     publish(db.session, ROOM, "orders.allocated", dict(counts))
     return dict(counts)

@@ -19,10 +19,10 @@ from flask import current_app
 
 from wms.auth.service import owned
 from wms.core.audit import current_actor, record
-from wms.db import utcnow
+from wms.db import bulk_insert, utcnow
 from wms.events import publish
 from wms.extensions import db
-from wms.inbound.asn import number
+from wms.inbound.asn import numbers
 from wms.outbound.models import Allocation, Order, PickTask, Wave
 from wms.outbound.states import ORDER, WAVE
 
@@ -63,14 +63,13 @@ def _candidates(plan: Plan) -> list[tuple[int, int | None, int, int]]:
 
 
 def plan_waves(plan: Plan) -> list[Wave]:
-    """Group the waiting orders into waves by channel and kind, within the plan's limits."""
+    """Group the waiting orders into waves by channel and kind, within the plan's limits; written in bulk."""
     groups: dict[tuple, list] = defaultdict(list)
     for order_id, channel_id, units, seq in _candidates(plan):
         kind = "single" if units == 1 else "multi"
         if kind in plan.kinds:
             groups[(channel_id, kind)].append((order_id, units, seq))
-    waves = []
-    db.session.expire_all()                              # order rows change below in bulk statements
+    chunks: list[tuple[int | None, str, list]] = []
     for (channel_id, kind), members in sorted(groups.items(), key=lambda g: (g[0][0] or 0, g[0][1])):
         if kind == "single":
             members.sort(key=lambda m: m[2])          # the fast lane walks one route for the whole batch
@@ -78,43 +77,60 @@ def plan_waves(plan: Plan) -> list[Wave]:
         for member in members + [None]:
             full = member is None or len(chunk) >= plan.max_orders or (chunk and units + member[1] > plan.max_units)
             if full and chunk:
-                waves.append(_wave(plan, channel_id, kind, chunk))
+                chunks.append((channel_id, kind, chunk))
                 chunk, units = [], 0
             if member is not None:
                 chunk.append(member)
                 units += member[1]
+    if not chunks:
+        return []
+    db.session.expire_all()                              # order rows change below in bulk statements
+    waves = [Wave(number=no, warehouse_id=plan.warehouse_id, kind=kind, channel_id=channel_id,
+                  orders_count=len(members), units=sum(m[1] for m in members),
+                  carts=(len(members) - 1) // plan.cart_slots + 1 if kind == "multi" else 0)
+             for no, (channel_id, kind, members) in zip(numbers("WV", "wave", len(chunks)), chunks)]
+    db.session.add_all(waves)
+    db.session.flush()
+    _tasks(plan, waves, chunks)
+    ORDER.next_state("allocated", "wave")                # the orders move allocated → waved, one statement a wave
+    o = Order.__table__.c
+    for wave, (_, kind, members) in zip(waves, chunks):
+        order_ids = [m[0] for m in members]
+        db.session.execute(sa.update(Order.__table__).where(o.id.in_(order_ids), o.status == "allocated")
+                           .values(status="waved", wave_id=wave.id))
+        record("wave.plan", wave, before=None, after={"number": wave.number, "kind": kind, "orders": order_ids,
+                                                      "units": wave.units})
+        publish(db.session, ROOM, "wave.planned", {"id": wave.id, "number": wave.number, "kind": kind,
+                                                   "orders": wave.orders_count, "units": wave.units})
     return waves
 
 
-def _wave(plan: Plan, channel_id: int | None, kind: str, members: list[tuple[int, int, int]]) -> Wave:
-    """One wave: its pick tasks in walking order and its orders moved to ``waved``, written in bulk."""
-    wave = Wave(number=number("WV", "wave"), warehouse_id=plan.warehouse_id, kind=kind, channel_id=channel_id,
-                orders_count=len(members), units=sum(m[1] for m in members))
-    db.session.add(wave)
-    db.session.flush()
-    order_ids = [m[0] for m in members]
-    slots = {order_id: divmod(n, plan.cart_slots) for n, order_id in enumerate(order_ids)}
+def _tasks(plan: Plan, waves: list[Wave], chunks: list[tuple]) -> None:
+    """Every open allocation of the planned orders becomes a pick task of its wave, numbered in walking order
+    (pick sequence); multi-item waves put each order on a cart slot."""
+    place: dict[int, tuple[Wave, int, int]] = {}          # order id -> (wave, cart, slot)
+    for wave, (_, kind, members) in zip(waves, chunks):
+        for n, (order_id, _, _) in enumerate(members):
+            cart, slot = divmod(n, plan.cart_slots)
+            place[order_id] = (wave, cart + 1, slot + 1) if kind == "multi" else (wave, 0, 0)
     a = Allocation.__table__.c
-    allocations = db.session.execute(
-        sa.select(a.id, a.order_id, a.product_id, a.location_id, a.lpn, a.lot, a.qty - a.picked_qty, a.pick_sequence)
-        .where(a.order_id.in_(order_ids), a.status == "open")
-        .order_by(a.pick_sequence, a.product_id, a.order_id)).all()
-    multi = kind == "multi"
-    db.session.execute(sa.insert(PickTask), [
-        {"wave_id": wave.id, "allocation_id": row[0], "order_id": row[1], "product_id": row[2], "location_id": row[3],
-         "lpn": row[4], "lot": row[5], "qty": row[6], "picked_qty": 0, "sequence": sequence, "status": "open",
-         "cart": slots[row[1]][0] + 1 if multi else 0, "slot": slots[row[1]][1] + 1 if multi else 0}
-        for sequence, row in enumerate(allocations, start=1)])
-    wave.carts = (len(order_ids) - 1) // plan.cart_slots + 1 if multi else 0
-    ORDER.next_state("allocated", "wave")                # the orders move allocated → waved, as one statement
-    o = Order.__table__.c
-    db.session.execute(sa.update(Order.__table__).where(o.id.in_(order_ids), o.status == "allocated")
-                       .values(status="waved", wave_id=wave.id))
-    record("wave.plan", wave, before=None, after={"number": wave.number, "kind": kind, "orders": order_ids,
-                                                  "units": wave.units})
-    publish(db.session, ROOM, "wave.planned", {"id": wave.id, "number": wave.number, "kind": kind,
-                                               "orders": wave.orders_count, "units": wave.units})
-    return wave
+    ids = list(place)
+    rows = []
+    for part in range(0, len(ids), 5000):
+        rows += db.session.execute(
+            sa.select(a.id, a.order_id, a.product_id, a.location_id, a.lpn, a.lot, a.qty - a.picked_qty,
+                      a.pick_sequence)
+            .where(a.order_id.in_(ids[part:part + 5000]), a.status == "open")).all()
+    rows.sort(key=lambda r: (r[7], r[2], r[1]))
+    sequence: dict[int, int] = defaultdict(int)
+    tasks = []
+    for allocation_id, order_id, product_id, location_id, lpn, lot, qty, _ in rows:
+        wave, cart, slot = place[order_id]
+        sequence[wave.id] += 1
+        tasks.append({"wave_id": wave.id, "allocation_id": allocation_id, "order_id": order_id,
+                      "product_id": product_id, "location_id": location_id, "lpn": lpn, "lot": lot, "qty": qty,
+                      "picked_qty": 0, "sequence": sequence[wave.id], "status": "open", "cart": cart, "slot": slot})
+    bulk_insert(db.session, PickTask.__table__, tasks)
 
 
 def release(wave: Wave) -> Wave:
