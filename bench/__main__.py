@@ -3,7 +3,9 @@
 Steps: fresh database (migrate + demo data, warehouse grown to 20,000 locations) → real server → HTTP runs
 (move scans: each client its own stock row, then all clients on one row; receiving scans, each client its
 own forecast; putaway suggestions) → server stopped → correctness checks → the same SQL straight over
-psycopg (the ceiling) → table + JSON in bench/results/ → database dropped (also on failure or Ctrl-C).
+psycopg (the ceiling) → allocation + wave planning of 10,000 orders in process → the waves released and picked
+through the HTTP API, then by the same SQL → 1,000 shipping labels into one PDF, then straight on reportlab →
+table + JSON in bench/results/ → database dropped (also on failure or Ctrl-C).
 Exits 1 when a correctness check fails; speed never fails the run.
 """
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
-from bench import ceiling, cpu, inbound, load, moves, outbound, pg
+from bench import ceiling, cpu, inbound, labels, load, moves, outbound, pg, picking
 from bench.report import RESULTS_DIR, Row, details, table, write_json
 from bench.server import Server
 
@@ -98,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         planning_floor = outbound.ceiling(url)
         planning = outbound.run(url)
         checks.append(ledger_check(url, "after allocation and wave planning"))
+        pick_runs = picking_phase(args, server, url, name, logins)
+        checks += [picking.check(url), ledger_check(url, "after the pick scans")]
+        say(f"shipping labels: {labels.LABELS:,} into one PDF")
+        label_run = labels.run(url)
+        label_floor = labels.ceiling(label_run.pop("items"))
+        checks.append({"name": "one PDF page per shipping label", "passed": label_run["pages"] == label_run["labels"],
+                       "detail": f"{label_run['pages']} pages for {label_run['labels']} labels"})
 
         rows = [Row(f"move scans, HTTP API, {args.clients} clients", "spread",
                     http_runs["spread"], ceiling_runs["spread"]),
@@ -106,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
                 Row(f"receiving scans, HTTP API, {args.clients} clients", "receiving",
                     inbound_runs["receiving"], ceiling_runs["receiving"]),
                 Row(f"putaway suggestions, {inbound.LOCATIONS_WANTED:,} locations, {args.clients} clients",
-                    "suggestions", inbound_runs["suggestions"], ceiling_runs["suggestions"], has_target=False)]
+                    "suggestions", inbound_runs["suggestions"], ceiling_runs["suggestions"], has_target=False),
+                Row(f"pick scans (location, item, qty), HTTP API, {args.clients} clients", "picking",
+                    pick_runs["http"], pick_runs["ceiling"], has_target=False)]
         tracebacks = server_tracebacks(server)
         say("\n" + table(rows))
         say(details(rows))
@@ -116,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{planning['allocated']:,} allocated, {planning['backordered']:,} backordered, {planning['waves']} waves) — "
             f"ceiling: the same reservations one row at a time over plain SQL {planning_floor['total_s']:.2f} s — target < 2 s: "
             f"{'met' if target_met else 'not met'}")
+        labels_met = label_run["per_second"] >= 100
+        say(f"shipping labels into one PDF: {label_run['labels']:,} in {label_run['seconds']:.2f} s = "
+            f"{label_run['per_second']:,.0f} labels/s ({label_run['bytes'] / 1e6:.1f} MB) — ceiling: the same text and "
+            f"barcodes straight on a reportlab canvas {label_floor['per_second']:,.0f} labels/s — target >= 100/s: "
+            f"{'met' if labels_met else 'not met'}")
         if tracebacks:
             say(f"server log: {tracebacks} tracebacks — see {server.log_path}")
         for check in checks:
@@ -131,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             "results": [r.as_dict() for r in rows],
             "allocation_and_waves": {"orders": made, "app": planning, "ceiling": planning_floor,
                                      "target_s": 2.0, "met": target_met},
+            "shipping_labels": {"app": label_run, "ceiling": label_floor, "target_per_s": 100, "met": labels_met},
             "checks": checks})
         say(f"results: {path}")
         return 0 if all(c["passed"] for c in checks) else 1
@@ -190,6 +207,23 @@ def inbound_http_phase(args, server: Server, url: str, name: str, logins):
         say(f"  {runs[variant].rate:,.0f} per second")
     server.stop()
     return runs, plans, inbound.chain_statements(url, products)
+
+
+def picking_phase(args, server: Server, url: str, name: str, logins) -> dict:
+    """Waves released; pickers walk them through the HTTP API, then the same statements straight over psycopg."""
+    queue = picking.WaveQueue(picking.release_waves(url))
+    say(f"pick scans: {len(queue.waves)} released waves")
+    server.start()
+    say(f"HTTP picking: {args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s")
+    http = load.run(picking.clients(server.host, server.port, logins, queue, args.clients), warmup=args.warmup,
+                    seconds=args.seconds, probe=cpu.probe(name, server.pid), diff=cpu.diff)
+    say(f"  {http.rate:,.0f} scans/s")
+    server.stop()
+    say(f"ceiling picking: {args.clients} connections, {args.warmup:g} s warm-up + {args.seconds:g} s")
+    floor = load.run(picking.ceiling(url, logins, queue, args.clients, http.samples.get("200")), warmup=args.warmup,
+                     seconds=args.seconds, probe=cpu.probe(name), diff=cpu.diff)
+    say(f"  {floor.rate:,.0f} transactions/s")
+    return {"http": http, "ceiling": floor}
 
 
 def inbound_ceiling_phase(args, url: str, name: str, logins, plans, statements, answer) -> dict:
