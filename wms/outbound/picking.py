@@ -55,8 +55,8 @@ def _wave_by_scan(code: str) -> Wave:
 def next_task(wave: Wave, after: int = 0) -> PickTask | None:
     """The next open task in walking order (after ``after``; wrapping round to skipped ones)."""
     query = sa.select(PickTask).where(PickTask.wave_id == wave.id, PickTask.status == "open")
-    return (db.session.scalars(query.where(PickTask.sequence > after).order_by(PickTask.sequence)).first()
-            or db.session.scalars(query.order_by(PickTask.sequence)).first())
+    return (db.session.scalars(query.where(PickTask.sequence > after).order_by(PickTask.sequence).limit(1)).first()
+            or db.session.scalars(query.order_by(PickTask.sequence).limit(1)).first())
 
 
 def task_view(task: PickTask, wave: Wave) -> dict:
@@ -166,7 +166,7 @@ def _staging(wave: Wave) -> Location:
     """The wave's pack-station staging location: the first active location of the packing zone."""
     location = db.session.scalars(sa.select(Location).join(Zone, Zone.id == Location.zone_id).where(
         Zone.kind == "packing", Location.warehouse_id == wave.warehouse_id, Location.active.is_(True))
-        .order_by(Location.pick_sequence)).first()
+        .order_by(Location.pick_sequence).limit(1)).first()
     if location is None:
         raise Conflict("no_packing_location", warehouse_id=wave.warehouse_id)
     return location
