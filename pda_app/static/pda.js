@@ -1,7 +1,8 @@
 /* PDA app shell: sign-in (bearer token kept for the shift), "start shift" (unlocks sound and vibration),
-   a home menu by role, zh-CN/English, and the tasks: stock lookup, move, receiving, putaway, QC and customs
-   inspection. Scans come from the shared scan layer (scan.js); stock-changing scans go through the offline
-   queue (queue.js); every rule lives in the API. Plain ES5, no build step: old Android WebViews run this file. */
+   a home menu by role, zh-CN/English, and the tasks: stock lookup, move, receiving, putaway, QC, customs
+   inspection, picking, bagging and loading. Scans come from the shared scan layer (scan.js); stock-changing
+   scans go through the offline queue (queue.js); every rule lives in the API. Plain ES5, no build step: old
+   Android WebViews run this file. */
 (function () {
   "use strict";
 
@@ -74,7 +75,7 @@
       notOnAsnAction: "仍然收货（加入预报单）", addLineOn: "将作为新行加入预报单",
       finish: "完成收货", finishReason: "差异原因（多收、少收或破损）", finishArm: "再点一次「完成收货」确认",
       finished: "收货完成：{number}", finishedDetail: "已生成暂存入库单草稿", changeAsn: "换一张预报单",
-      parcelTitle: "包裹已收", orderNo: "订单号", location: "库位",
+      parcelTitle: "包裹已收", orderNo: "订单号", location: "库位", printShippingLabel: "打印面单",
       suggested: "推荐库位", noSuggestion: "没有推荐库位", strategy: "策略", from: "来源",
       paReasonTitle: "不是推荐库位：请选择原因", paReason_full: "库位已满", paReason_damaged: "库位损坏",
       paReason_closer: "就近", paReason_other: "其他原因", strategy_fixed: "固定库位", strategy_consolidate: "同品合并",
@@ -102,7 +103,38 @@
       shortHint: "数量不足：先用数字键输入实际找到的数量（少于 {qty}），再点「数量不足」", pickTooMany: "此处只需拣 {qty} 件",
       pickUseKeypad: "请用数字键确认数量", pickedTitle: "已拣货", pickedTo: "放入 {to}",
       discrepancyTitle: "已登记下架差异 #{id}", discrepancyDetail: "应拣 {expected}，实拣 {found}；订单退出波次，等待主管处理",
-      skipped: "已跳过，稍后再拣", waveDone: "波次已拣完", nextTask: "下一个：{location}", task_pick: "拣货", task_short: "下架差异"
+      skipped: "已跳过，稍后再拣", waveDone: "波次已拣完", nextTask: "下一个：{location}", task_pick: "拣货", task_short: "下架差异",
+      bag: "汇总入袋", bagHint: "袋标 → 扫描包裹 → 清点称重封袋", promptBagOpen: "扫描袋标 SSCC，或点「新袋」",
+      promptBagParcel: "扫描包裹运单号，装入袋 {sscc}", promptBagUnbag: "扫描要从袋中取出的包裹",
+      promptBagReason: "选择取出原因，或扫描另一个包裹", promptBagSeal: "清点包裹并称重：输入件数和重量，点「确认封袋」",
+      expect_bag: "袋标 SSCC", expect_parcel: "包裹运单号", newBag: "新袋（自动分配 SSCC）", openBags: "进行中的袋",
+      noOpenBags: "没有进行中的袋", listOffline: "需要联网才能列出", bagLabel: "袋", bagSt_open: "装袋中", bagSt_sealed: "已封袋",
+      bagSt_loaded: "已装车", bagRoute: "{channel} → {country}", bagRouteUnset: "首个包裹决定渠道和目的国",
+      bagParcels: "袋内包裹", lastParcels: "最近装袋", parcelsUnit: "件", bagOpened: "袋 {sscc}：已有 {n} 件",
+      bagNotOpen: "袋 {sscc} {state}：不能再装包裹", bagAdded: "已装袋 {code} · 共 {n} 件", bagAlready: "包裹 {code} 已在本袋",
+      notBagged: "未装袋", unbag: "取出包裹", seal: "封袋", unbagTitle: "取出 {code}：请选择原因",
+      unbag_damaged: "外箱破损", unbag_wrong_bag: "装错袋", unbag_cancelled: "订单取消", unbag_overweight: "超重",
+      unbag_relabel: "面单重打", unbag_other: "其他", unbagOther: "其他原因", unbagged: "已取出 {code} · 袋内剩 {n} 件",
+      backToScan: "返回扫描包裹", sealCount: "清点件数", sealWeight: "重量 kg", sealOk: "确认封袋",
+      sealNeedCount: "请输入清点的件数", sealNeedWeight: "请称重并输入袋重（kg）", sealBadWeight: "重量须大于 0，最多 3 位小数",
+      sealPending: "本袋还有 {n} 条扫描未同步：请先同步再封袋", sealed: "已封袋", sealedDetail: "{n} 件 · {weight} kg",
+      reprintLabel: "补打袋标", changeBag: "换一个袋", task_bag: "装袋", task_unbag: "取出包裹",
+      load: "装车", loadHint: "车辆 → 扫描袋标 → 关闭装车单", promptLoadOpen: "扫描装车单号或车牌，或点选车辆",
+      promptLoadNew: "选择承运商，填写车牌，点「开始装车」", promptLoadBag: "扫描袋标，装上 {vehicle}",
+      promptLoadClose: "填写总运单、航班（可不填），点「确认关闭装车单」", promptLoadClosed: "装车单 {number} 已关闭", promptLoadDeparted: "装车单 {number} 已出区",
+      expect_manifest: "装车单号或车牌", loadingVehicles: "正在装车", closedVehicles: "已关闭，待出区",
+      noVehicles: "没有正在装车的车辆", newVehicle: "新车辆", carrier: "承运商", vehicleNo: "车牌", driver: "司机（可不填）",
+      startLoading: "开始装车", chooseCarrier: "请选择承运商", needVehicle: "请填写车牌", manifestLabel: "装车单",
+      mfSt_loading: "装车中", mfSt_closed: "已关闭", mfSt_departed: "已出区", statBags: "袋", statParcels: "包裹",
+      statWeight: "重量 kg", loadedBags: "已装车的袋", noBagsYet: "还没有装袋", manifestOpened: "装车单 {number} · {vehicle}",
+      bagLoaded: "已装车 {sscc} · 共 {n} 袋", bagAlreadyLoaded: "袋 {sscc} 已在本车", notLoaded: "未装车",
+      noManifest: "未找到正在装车的车辆或装车单：{code}", chooseVehicleFirst: "先选择或新建车辆，再扫描袋标 {code}",
+      closeManifest: "关闭装车单", closeTitle: "关闭装车单（以下均可不填）", billNo: "总运单号", trafName: "航班 / 船名",
+      voyageNo: "航次", closeOk: "确认关闭装车单", manifestClosed: "装车单已关闭", manifestPdf: "装车单 PDF",
+      docLoading: "正在获取装车单…", docFailed: "无法获取装车单：{detail}", gateOut: "出区",
+      gateOutArm: "再点一次「出区」确认：车辆离开监管区，库存与账册随之核减", departed: "已出区",
+      departedDetail: "订单已发运，等待汇总申报", changeVehicle: "返回车辆列表", closedDetail: "{bags} 袋 · {parcels} 件 · {weight} kg", backToLoading: "返回扫描袋标",
+      vehicleInfo: "{carrier} · {vehicle}", driverInfo: "司机 {driver}", billInfo: "总运单 {bill}"
     },
     "en": {
       app: "Bonded WMS PDA", tagline: "Cross-border export bonded warehouse · handheld", username: "User name",
@@ -182,7 +214,7 @@
       finish: "Finish receiving", finishReason: "Reason for the differences (over, short, damaged)",
       finishArm: "Tap Finish receiving again to confirm", finished: "Receiving finished: {number}",
       finishedDetail: "A draft temporary-storage declaration was made", changeAsn: "Another ASN",
-      parcelTitle: "Parcel received", orderNo: "Order", location: "Location",
+      parcelTitle: "Parcel received", orderNo: "Order", location: "Location", printShippingLabel: "Print shipping label",
       suggested: "Suggested location", noSuggestion: "No suggestion", strategy: "Strategy", from: "From",
       paReasonTitle: "Not the suggested location: choose a reason", paReason_full: "Location full",
       paReason_damaged: "Location damaged", paReason_closer: "Closer", paReason_other: "Other reason",
@@ -217,7 +249,47 @@
       discrepancyTitle: "Pick discrepancy #{id} recorded",
       discrepancyDetail: "Expected {expected}, found {found}; the order leaves the wave for a supervisor",
       skipped: "Skipped; it comes back later", waveDone: "Wave picked", nextTask: "Next: {location}", task_pick: "Pick",
-      task_short: "Pick discrepancy"
+      task_short: "Pick discrepancy",
+      bag: "Bagging", bagHint: "Bag label → parcels → count, weigh, seal",
+      promptBagOpen: "Scan the bag's SSCC label, or tap New bag", promptBagParcel: "Scan parcels into bag {sscc}",
+      promptBagUnbag: "Scan the parcel to take out of the bag", promptBagReason: "Choose the reason, or scan another parcel",
+      promptBagSeal: "Count and weigh the bag: key both, then tap Seal", expect_bag: "a bag's SSCC label",
+      expect_parcel: "a parcel's waybill number", newBag: "New bag (new SSCC)", openBags: "Open bags",
+      noOpenBags: "No open bags", listOffline: "The list needs the network", bagLabel: "Bag", bagSt_open: "open",
+      bagSt_sealed: "sealed", bagSt_loaded: "loaded", bagRoute: "{channel} → {country}",
+      bagRouteUnset: "The first parcel sets the channel and destination", bagParcels: "Parcels in the bag",
+      lastParcels: "Last bagged", parcelsUnit: "parcels", bagOpened: "Bag {sscc}: {n} parcels so far",
+      bagNotOpen: "Bag {sscc} is {state}: it takes no more parcels", bagAdded: "Bagged {code} · {n} in the bag",
+      bagAlready: "Parcel {code} is already in this bag", notBagged: "Not bagged", unbag: "Take out", seal: "Seal",
+      unbagTitle: "Take out {code}: choose the reason", unbag_damaged: "Damaged box", unbag_wrong_bag: "Wrong bag",
+      unbag_cancelled: "Order cancelled", unbag_overweight: "Overweight", unbag_relabel: "Relabel", unbag_other: "Other",
+      unbagOther: "Other reason", unbagged: "Took out {code} · {n} left in the bag", backToScan: "Back to scanning",
+      sealCount: "Counted", sealWeight: "Weight kg", sealOk: "Seal", sealNeedCount: "Key the number of parcels counted",
+      sealNeedWeight: "Weigh the bag and key its weight (kg)", sealBadWeight: "The weight must be above 0, at most 3 decimals",
+      sealPending: "Scans of this bag not synced yet: {n}. Sync before sealing", sealed: "Bag sealed",
+      sealedDetail: "{n} parcels · {weight} kg", reprintLabel: "Reprint bag label", changeBag: "Another bag",
+      task_bag: "Bagging", task_unbag: "Take out of bag",
+      load: "Loading", loadHint: "Vehicle → scan bags → close the manifest",
+      promptLoadOpen: "Scan a manifest number or plate, or tap a vehicle",
+      promptLoadNew: "Choose the carrier, type the plate, tap Start loading", promptLoadBag: "Scan bags onto {vehicle}",
+      promptLoadClose: "Master bill and flight (optional), then tap Close manifest", promptLoadClosed: "Manifest {number} is closed",
+      promptLoadDeparted: "Manifest {number} has left the zone",
+      expect_manifest: "a manifest number or plate", loadingVehicles: "Loading", closedVehicles: "Closed, waiting for gate-out",
+      noVehicles: "No vehicle is loading", newVehicle: "New vehicle", carrier: "Carrier", vehicleNo: "Plate",
+      driver: "Driver (optional)", startLoading: "Start loading", chooseCarrier: "Choose the carrier",
+      needVehicle: "Type the plate", manifestLabel: "Manifest", mfSt_loading: "loading", mfSt_closed: "closed",
+      mfSt_departed: "departed", statBags: "Bags", statParcels: "Parcels", statWeight: "Weight kg",
+      loadedBags: "Bags on the vehicle", noBagsYet: "No bags yet", manifestOpened: "Manifest {number} · {vehicle}",
+      bagLoaded: "Loaded {sscc} · {n} bags", bagAlreadyLoaded: "Bag {sscc} is already on this vehicle", notLoaded: "Not loaded",
+      noManifest: "No vehicle loading with manifest or plate {code}", chooseVehicleFirst: "Choose or open a vehicle first, then scan bag {code}",
+      closeManifest: "Close manifest", closeTitle: "Close the manifest (all optional)", billNo: "Master bill",
+      trafName: "Flight / vessel", voyageNo: "Voyage", closeOk: "Close manifest", manifestClosed: "Manifest closed",
+      manifestPdf: "Manifest PDF", docLoading: "Getting the manifest…", docFailed: "Cannot get the manifest: {detail}",
+      gateOut: "Gate-out", gateOutArm: "Tap Gate-out again to confirm: the vehicle leaves the zone, stock and account book go down",
+      departed: "Departed", departedDetail: "Orders shipped, waiting for the consolidated declaration",
+      changeVehicle: "Back to the vehicles",
+      closedDetail: "{bags} bags · {parcels} parcels · {weight} kg", backToLoading: "Back to scanning bags", vehicleInfo: "{carrier} · {vehicle}",
+      driverInfo: "Driver {driver}", billInfo: "Master bill {bill}"
     }
   };
 
@@ -235,6 +307,8 @@
   var qc = null;                     // the QC draft (质检)
   var insp = null;                   // the customs inspection draft (海关查验)
   var pk = null;                     // the picking draft (拣货)
+  var bg = null;                     // the bagging draft (汇总入袋)
+  var ld = null;                     // the loading draft (装车)
   var signoutArmed = false;
   var toastTimer = null;
   var messageKind = "";
@@ -315,6 +389,8 @@
     if (screen === "task" && qc) { renderQc(); }
     if (screen === "task" && insp) { renderInspection(); }
     if (screen === "task" && pk) { renderPick(); }
+    if (screen === "task" && bg) { renderBag(); }
+    if (screen === "task" && ld) { renderLoad(); }
   }
 
   function show(name) {
@@ -499,7 +575,7 @@
   }
 
   function showHome() {
-    rcv = null; pa = null; qc = null; insp = null; pk = null;
+    rcv = null; pa = null; qc = null; insp = null; pk = null; bg = null; ld = null;
     show("home");
     renderWho();
     signoutArmed = false;
@@ -593,7 +669,7 @@
   }
 
   function startLookup(initialScan) {
-    move = null; rcv = null; pa = null; qc = null; insp = null; pk = null;
+    move = null; rcv = null; pa = null; qc = null; insp = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("lookup");
     showPane("lookup");
@@ -616,7 +692,7 @@
     }
     say(t("lookingUp", { code: printable(code) }), "info");
     call("GET", "/api/v1/barcodes/" + encodeURIComponent(code)).then(function (r) {
-      if (screen !== "task" || move || rcv || pa || qc || insp || pk) { return; }
+      if (screen !== "task" || move || rcv || pa || qc || insp || pk || bg || ld) { return; }
       if (r.network) {
         PdaFeedback.error(); say(t("lookupOffline"), "error"); $("lookup-result").innerHTML = ""; return;
       }
@@ -637,7 +713,7 @@
   var MOVE_PROMPT = { from: "promptFrom", item: "promptItem", qty: "promptQty", to: "promptTo", lpn: "promptLpn" };
 
   function startMove() {
-    rcv = null; pa = null; qc = null; insp = null; pk = null;
+    rcv = null; pa = null; qc = null; insp = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("move");
     showPane("move");
@@ -901,7 +977,7 @@
   // ---- receiving: state and rendering
 
   function startReceive() {
-    move = null; pa = null; qc = null; insp = null; pk = null;
+    move = null; pa = null; qc = null; insp = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("receive");
     showPane("receive");
@@ -1347,7 +1423,10 @@
         applyAsn(r.data.asn);
         rcv.result = "<div class=\"result ok\"><b>" + icon("check") + esc(t("parcelTitle")) + "</b><span class=\"big-line\">" +
           esc(parcel.waybill_no) + "</span><span>" + (parcel.order_no ? esc(t("orderNo")) + " " + esc(parcel.order_no) + " · " : "") +
-          esc(t("location")) + " " + esc(parcel.location) + "</span><span>" + esc(asnProgress(rcv.asn)) + "</span></div>";
+          esc(t("location")) + " " + esc(parcel.location) + "</span><span>" + esc(asnProgress(rcv.asn)) + "</span>" +
+          (parcel.logistics_no ? "<span>" + esc(r.data.prompt) + "</span><button type=\"button\" class=\"big print\" " +
+            "data-label=\"" + esc(parcel.label) + "?format=pdf\" data-lpn=\"" + esc(parcel.logistics_no) + "\">" + icon("print") +
+            "<span>" + esc(t("printShippingLabel")) + " " + esc(parcel.logistics_no) + "</span></button>" : "") + "</div>";
         say(t("parcelTitle") + " · " + parcel.waybill_no, "ok");
         goRcv("parcel", r.data.prompt);
       } else if (r.outcome === "queued" || r.outcome === "auth") {
@@ -1402,11 +1481,12 @@
     });
   }
 
-  /* The LPN label is a PDF behind the bearer token: fetch it, then show it in a new tab. */
-  function printLabel(url, lpn) {
+  /* A label (LPN, bag) or a document (manifest) is a PDF behind the bearer token: fetch it, then show it in a
+     new tab. `texts` names other messages than the label's {loading, failed}. */
+  function printLabel(url, lpn, texts) {
     var win = null;
     try { win = window.open("", "_blank"); } catch (e) { win = null; }
-    say(t("labelLoading"), "info");
+    say(t(texts ? texts.loading : "labelLoading"), "info");
     var xhr = new XMLHttpRequest();
     xhr.open("GET", url, true);
     xhr.responseType = "blob";
@@ -1417,7 +1497,7 @@
     function failed(detail) {
       if (win) { try { win.close(); } catch (e) { /* ignore */ } }
       PdaFeedback.error();
-      say(t("labelFailed", { detail: detail }), "error");
+      say(t(texts ? texts.failed : "labelFailed", { detail: detail }), "error");
     }
     xhr.onload = function () {
       if (xhr.status !== 200) { failed("HTTP " + xhr.status); return; }
@@ -1480,7 +1560,7 @@
   // ---- putaway
 
   function startPutaway() {
-    move = null; rcv = null; qc = null; insp = null; pk = null;
+    move = null; rcv = null; qc = null; insp = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("putaway");
     showPane("putaway");
@@ -1617,7 +1697,7 @@
   var DEFECTS = ["scratched", "broken", "not_working", "packaging", "other"];
 
   function startQc() {
-    move = null; rcv = null; pa = null; insp = null; pk = null;
+    move = null; rcv = null; pa = null; insp = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("qc");
     showPane("qc");
@@ -1794,7 +1874,7 @@
   var INSPECTION_RESULTS = ["passed", "failed", "seized"];
 
   function startInspection() {
-    move = null; rcv = null; pa = null; qc = null; pk = null;
+    move = null; rcv = null; pa = null; qc = null; pk = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("inspection");
     showPane("inspection");
@@ -1952,7 +2032,7 @@
   var PICK_EXPECT = { wave: "wave", location: "location", item: "item", qty: "item", slot: "slot" };
 
   function startPick() {
-    move = null; rcv = null; pa = null; qc = null; insp = null;
+    move = null; rcv = null; pa = null; qc = null; insp = null; bg = null; ld = null;
     show("task");
     $("task-title").textContent = t("pick");
     showPane("pick");
@@ -2266,6 +2346,830 @@
     });
   }
 
+  // ------------------------------------------------------------------ bagging (汇总入袋)
+  /* Packed parcels into an SSCC-labelled bag: open a bag (scan its pre-printed label, tap one still open, or
+     ask for a new one), scan parcels, take one out with a reason, then seal it with the parcels counted by
+     hand and the bag's weight. The server checks every parcel (packed, of the bag's channel and destination)
+     and every count; the page shows its answers. Parcel scans and take-outs go through the offline queue like
+     picks; opening a bag and sealing it (the count is checked there and then) are sent live, each with its
+     own Idempotency-Key, and say so when there is no network. */
+
+  var PARCEL_KINDS = ["parcel", "sku", "unknown", "gtin"];
+  var BAG_ACCEPT = { open: ["sscc"], parcel: PARCEL_KINDS, unbag: PARCEL_KINDS, reason: PARCEL_KINDS, seal: PARCEL_KINDS };
+  var BAG_PROMPT = { open: "promptBagOpen", parcel: "promptBagParcel", unbag: "promptBagUnbag", reason: "promptBagReason",
+                     seal: "promptBagSeal" };
+  var BAG_EXPECT = { open: "bag", parcel: "parcel", unbag: "parcel", reason: "parcel", seal: "parcel" };
+  var LAST_PARCELS = 3;
+
+  /* The element (from a click's target up to `stop`) that carries `attr`. */
+  function withAttr(el, attr, stop) {
+    while (el && el !== stop && !(el.getAttribute && el.getAttribute(attr))) { el = el.parentNode; }
+    return el && el !== stop ? el : null;
+  }
+
+  /* A refused scan, big and red: what was scanned; the reason (the server's detail) is on the message line. */
+  function refusedCard(id, title, code, detail) {
+    return "<div class=\"result error refused\" id=\"" + id + "\" title=\"" + esc(detail) + "\"><b>" + icon("alert") +
+      esc(title) + "</b><span class=\"big-line mono\">" + esc(printable(code)) + "</span></div>";
+  }
+
+  function listSection(title, n) {
+    return "<h3 class=\"section-title\"><span>" + esc(title) + "</span> <span class=\"chip\">" + esc(n) + "</span></h3>";
+  }
+
+  function startBag() {
+    move = null; rcv = null; pa = null; qc = null; insp = null; pk = null; ld = null;
+    show("task");
+    $("task-title").textContent = t("bag");
+    showPane("bag");
+    bg = newBagDraft();
+    goBag("open");
+    loadOpenBags();
+  }
+
+  function newBagDraft() {
+    return { step: "open", bag: null, parcels: [], code: "", reason: "", field: "count", count: "", weight: "",
+             differs: false, result: "", list: null, busy: false };
+  }
+
+  function goBag(step, text) {
+    if (bg.step !== step) { window.scrollTo(0, 0); }
+    bg.step = step;
+    renderBag();
+    setStep({ name: "bag-" + step, text: text || "", prompt: BAG_PROMPT[step],
+              params: { sscc: bg.bag ? bg.bag.sscc : "", code: bg.code },
+              accept: BAG_ACCEPT[step], expect: BAG_EXPECT[step], onScan: onBagScan });
+  }
+
+  function bagRoute(b) {
+    return b.channel_code ? t("bagRoute", { channel: b.channel_code, country: b.country_code || "" }) : t("bagRouteUnset");
+  }
+
+  function bagHead(b) {
+    return "<div class=\"asn-head bag-head\"><span class=\"chip\">" + esc(t("bagLabel")) + "</span><b id=\"bag-sscc\">" +
+      esc(b.sscc) + "</b><small><span class=\"state\">" + esc(t("bagSt_" + b.status)) + "</span> · <span id=\"bag-route\">" +
+      esc(bagRoute(b)) + "</span></small></div>";
+  }
+
+  function bagCard() {
+    var b = bg.bag, queued = 0;
+    bg.parcels.forEach(function (p) { if (p.queued) { queued++; } });
+    var last = bg.parcels.slice(0, LAST_PARCELS);
+    return "<div class=\"pa-card bag-card\"><div class=\"suggest\"><small>" + esc(t("bagParcels")) + "</small>" +
+      "<b id=\"bag-count\">" + esc(b.parcels_count) + "</b>" +
+      (queued ? "<span class=\"chip\">" + esc(t("pendingBadge", { n: queued })) + "</span>" : "") + "</div>" +
+      (last.length ? "<div class=\"pa-body\"><small class=\"muted\">" + esc(t("lastParcels")) + "</small>" +
+        "<ul class=\"bag-parcels\" id=\"bag-parcels\">" + last.map(function (p) {
+          return "<li" + (p.queued ? " class=\"queued\"" : "") + "><b class=\"mono\">" + esc(p.logistics_no) + "</b><small>" +
+            esc(p.queued ? t("queuedTitle") : (p.order_no || "")) + "</small></li>";
+        }).join("") + "</ul></div>" : "") + "</div>";
+  }
+
+  function bagList() {
+    var list = bg.list;
+    if (!list) { return ""; }
+    if (list.error) { return "<p class=\"empty\">" + esc(list.error) + "</p>"; }
+    return listSection(t("openBags"), list.total) + (list.items.length ? list.items.map(function (b) {
+      return "<button type=\"button\" class=\"big choice row-choice\" data-bag=\"" + esc(b.id) + "\"><span class=\"row-main\">" +
+        "<b class=\"mono\">" + esc(b.sscc) + "</b><small>" + esc(bagRoute(b)) + "</small></span><span class=\"row-count\"><b>" +
+        esc(b.parcels_count) + "</b><small>" + esc(t("parcelsUnit")) + "</small></span></button>";
+    }).join("") : "<p class=\"empty\">" + esc(t("noOpenBags")) + "</p>");
+  }
+
+  function sealedCard(b, fresh) {
+    return "<div class=\"result " + (fresh ? "ok" : "warn") + "\" id=\"bag-sealed\"><b>" + icon(fresh ? "check" : "alert") +
+      esc(fresh ? t("sealed") : t("bagLabel") + " · " + t("bagSt_" + b.status)) + "</b>" +
+      "<span class=\"big-line mono\">" + esc(b.sscc) + "</span><span>" +
+      esc(t("sealedDetail", { n: b.parcels_count, weight: b.weight_kg || "—" })) +
+      (b.channel_code ? " · " + esc(bagRoute(b)) : "") + "</span>" +
+      "<button type=\"button\" class=\"big print\" id=\"bag-reprint\" data-label=\"/api/v1/bags/" + esc(b.id) +
+      "/label?format=pdf\" data-lpn=\"" + esc(b.sscc) + "\">" + icon("print") + "<span>" + esc(t("reprintLabel")) +
+      "</span></button></div>";
+  }
+
+  function renderBag() {
+    if (!bg) { return; }
+    var step = bg.step, b = bg.bag, working = !!b && step !== "open";
+    $("bag-head").innerHTML = working ? bagHead(b) : "";
+    $("bag-result").innerHTML = bg.result || "";
+    $("bag-body").innerHTML = working && (step === "parcel" || step === "unbag") ? bagCard() : "";
+    $("bag-reason").hidden = step !== "reason";
+    if (step === "reason") {
+      $("bag-reason-title").textContent = t("unbagTitle", { code: printable(bg.code) });
+      each("#bag-reason [data-unbag]", function (el) {
+        var on = el.getAttribute("data-unbag") === bg.reason;
+        el.className = on ? "on" : "";
+        el.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      $("bag-reason-other").hidden = bg.reason !== "other";
+    }
+    $("bag-seal").hidden = step !== "seal";
+    if (step === "seal") {
+      $("bag-seal-count").textContent = bg.count || "—";
+      $("bag-seal-weight").textContent = bg.weight || "—";
+      $("bag-count-box").className = "qty-box" + (bg.field === "count" ? " active" : "") + (bg.differs ? " bad" : "");
+      $("bag-weight-box").className = "qty-box" + (bg.field === "weight" ? " active" : "");
+      $("bag-dot").disabled = bg.field !== "weight";
+    }
+    $("bag-actions").hidden = !(working && step === "parcel");
+    $("bag-back").hidden = !(working && (step === "unbag" || step === "reason" || step === "seal"));
+    $("bag-list").innerHTML = step === "open" ? bagList() : "";
+    $("bag-new").hidden = step !== "open";
+    $("bag-reset").hidden = !working;
+  }
+
+  function parcelRow(p) { return { logistics_no: p.logistics_no, order_no: p.order_no || "" }; }
+
+  function inBag(code) {
+    return bg.parcels.some(function (p) { return p.logistics_no === code; });
+  }
+
+  function onBagScan(scan) {
+    var step = bg.step;
+    if (step === "open") { openBag(scan.value); return; }
+    var code = String(scanCode(scan)).toUpperCase();
+    if (step === "unbag" || step === "reason") {
+      bg.code = code; bg.reason = "";
+      $("bag-reason-text").value = "";
+      PdaFeedback.ok();
+      say(t("scanned", { code: printable(code) }), "ok");
+      goBag("reason");
+      return;
+    }
+    addParcel(code);                               // the parcel step, or one more parcel found while sealing
+  }
+
+  function loadOpenBags() {
+    var current = bg;
+    call("GET", "/api/v1/bags?status=open&per_page=30").then(function (r) {
+      if (bg !== current) { return; }
+      bg.list = r.ok ? { items: r.data.items || [], total: r.data.total } :
+        { error: r.network ? t("listOffline") : problemText(r) };
+      if (bg.step === "open") { renderBag(); }
+    });
+  }
+
+  /* Scan a bag's SSCC label (opened on its first scan), or ask for a new bag with a new SSCC (code ""). */
+  function openBag(code) {
+    if (bg.busy || needNetwork()) { return; }
+    var current = bg;
+    current.busy = true;                             // a second tap must not make a second bag
+    say(code ? t("opening", { code: printable(code) }) : t("promptBusy"), "info");
+    busyStep("bag");
+    live("/api/v1/bags", { scan: code || "" }).then(function (r) {
+      current.busy = false;
+      if (bg !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // not_sscc names the scanned code
+        goBag("open");
+        return;
+      }
+      takeBag(r.data);
+    });
+  }
+
+  function openListedBag(id) {
+    if (!bg || bg.step !== "open" || needNetwork()) { return; }
+    var current = bg;
+    say(t("promptBusy"), "info");
+    call("GET", "/api/v1/bags/" + id).then(function (r) {
+      if (bg !== current || bg.step !== "open") { return; }
+      if (!r.ok) { PdaFeedback.error(); say(detailText(r), "error"); loadOpenBags(); return; }
+      takeBag(r.data);
+    });
+  }
+
+  /* A bag from the server (with its parcels when it came from GET /bags/{id}). */
+  function takeBag(data) {
+    bg.result = "";
+    if (data.status !== "open") {                    // a sealed bag's label: say so, offer its label again
+      PdaFeedback.error();
+      bg.bag = null; bg.parcels = [];
+      bg.result = sealedCard(data, false);
+      say(t("bagNotOpen", { sscc: data.sscc, state: t("bagSt_" + data.status) }), "error");
+      goBag("open");
+      return;
+    }
+    PdaFeedback.ok();
+    bg.bag = data;
+    bg.parcels = (data.parcels || []).slice().reverse().map(parcelRow);
+    say(t("bagOpened", { sscc: data.sscc, n: data.parcels_count }), "ok");
+    goBag("parcel");
+    if (!data.parcels) { loadBagParcels(data.id); }
+  }
+
+  /* The bag's parcels as the server has them (order numbers; queued scans that have since gone through). */
+  function loadBagParcels(id) {
+    call("GET", "/api/v1/bags/" + id).then(function (r) {
+      if (!bg || !bg.bag || bg.bag.id !== id || !r.ok) { return; }
+      var known = {};
+      bg.parcels.forEach(function (p) { known[p.logistics_no] = p; });
+      var rows = (r.data.parcels || []).slice().reverse();
+      rows.forEach(function (p) {
+        var mine = known[p.logistics_no];
+        if (mine) { mine.order_no = p.order_no || ""; mine.queued = false; }
+      });
+      bg.parcels = bg.parcels.concat(rows.filter(function (p) { return !known[p.logistics_no]; }).map(parcelRow));
+      if (r.data.status === "open" && bg.step !== "seal") { bg.bag = r.data; }
+      renderBag();
+    });
+  }
+
+  function bagGone() {
+    bg.bag = null; bg.parcels = []; bg.code = ""; bg.reason = "";
+    goBag("open");
+    loadOpenBags();
+  }
+
+  function addParcel(code) {
+    var b = bg.bag, current = bg, step = bg.step;
+    if (inBag(code)) {
+      PdaFeedback.dup();
+      say(t("bagAlready", { code: printable(code) }), "warn");
+      return;
+    }
+    var summary = b.sscc + " ← " + code;
+    busyStep("bag");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("bag", "POST", "/api/v1/bags/" + b.id + "/parcels", { scan: code }, summary).then(function (r) {
+      if (bg !== current || !bg.bag || bg.bag.id !== b.id) { return; }
+      if (r.outcome === "done") {
+        PdaFeedback.ok();
+        bg.bag = r.data; bg.result = "";
+        bg.parcels.unshift({ logistics_no: code, order_no: "" });
+        say(t("bagAdded", { code: printable(code), n: r.data.parcels_count }), "ok");
+        goBag("parcel");
+        loadBagParcels(b.id);
+      } else if (r.outcome === "queued" || r.outcome === "auth") {
+        PdaFeedback.queued();
+        bg.parcels.unshift({ logistics_no: code, queued: true });
+        bg.result = queuedCard(summary, r.outcome === "auth");
+        say(t("queuedTitle"), "queued");
+        goBag("parcel");
+      } else if (r.outcome === "unsaved") {
+        PdaFeedback.error();
+        say(t("unsaved"), "error");
+        goBag(step);
+      } else {
+        var problem = problemCode(r);
+        if (problem === "parcel_bagged" && r.data.bag === b.sscc) {     // bagged here already (another device)
+          PdaFeedback.dup();
+          say(detailText(r), "warn");
+          goBag("parcel");
+          loadBagParcels(b.id);
+          return;
+        }
+        PdaFeedback.error();
+        bg.result = refusedCard("bag-refused", t("notBagged"), code, detailText(r));
+        say(detailText(r), "error");                 // unknown_parcel, wrong_bag … name the scanned waybill
+        if (problem === "invalid_transition" || problem === "record_not_found") { bagGone(); return; }
+        goBag("parcel");
+      }
+    });
+  }
+
+  function startUnbag() {
+    if (!bg || !bg.bag || bg.step !== "parcel") { return; }
+    bg.code = ""; bg.reason = ""; bg.result = "";
+    hideMessage();
+    goBag("unbag");
+  }
+
+  function chooseUnbag(key) {
+    if (!bg || bg.step !== "reason") { return; }
+    bg.reason = key;
+    if (key === "other") {
+      renderBag();
+      try { $("bag-reason-text").focus(); } catch (e) { /* ignore */ }
+      return;
+    }
+    submitUnbag(t("unbag_" + key));
+  }
+
+  function submitUnbag(reason) {
+    if (!bg || bg.step !== "reason" || !bg.bag) { return; }
+    if (!reason) { PdaFeedback.error(); say(t("reasonRequired"), "error"); return; }
+    var b = bg.bag, code = bg.code, current = bg;
+    var summary = b.sscc + " → " + code + " · " + reason;
+    busyStep("bag");
+    say(t("promptBusy"), "info");
+    PdaQueue.submit("unbag", "POST", "/api/v1/bags/" + b.id + "/unbag", { scan: code, reason: reason }, summary)
+      .then(function (r) {
+        if (bg !== current || !bg.bag || bg.bag.id !== b.id) { return; }
+        if (r.outcome === "done" || r.outcome === "queued" || r.outcome === "auth") {
+          var done = r.outcome === "done";
+          if (done) { PdaFeedback.ok(); bg.bag = r.data; } else { PdaFeedback.queued(); }
+          bg.parcels = bg.parcels.filter(function (p) { return p.logistics_no !== code; });
+          bg.result = done ? "<div class=\"result warn\" id=\"bag-unbagged\"><b>" + icon("check") + esc(t("unbag")) + "</b>" +
+            "<span class=\"big-line mono\">" + esc(printable(code)) + "</span><span>" + esc(reason) + "</span></div>" :
+            queuedCard(summary, r.outcome === "auth");
+          say(done ? t("unbagged", { code: printable(code), n: r.data.parcels_count }) : t("queuedTitle"), done ? "ok" : "queued");
+          bg.code = ""; bg.reason = "";
+          goBag("parcel");
+        } else if (r.outcome === "unsaved") {
+          PdaFeedback.error();
+          say(t("unsaved"), "error");
+          goBag("reason");
+        } else {
+          var problem = problemCode(r);
+          PdaFeedback.error();
+          bg.result = refusedCard("bag-refused", t("unbag"), code, detailText(r));
+          say(detailText(r), "error");               // parcel_not_in_bag names the scanned waybill
+          bg.code = ""; bg.reason = "";
+          if (problem === "bag_sealed" || problem === "record_not_found") { bagGone(); return; }
+          goBag("unbag");
+        }
+      });
+  }
+
+  /* Seal: only when none of this bag's scans still wait in the queue (the server's count must be complete). */
+  function startSeal() {
+    if (!bg || !bg.bag || bg.step !== "parcel") { return; }
+    var b = bg.bag, current = bg, me = username(), prefix = "/api/v1/bags/" + b.id + "/";
+    PdaQueue.pending().then(function (events) {
+      if (bg !== current || !bg.bag || bg.bag.id !== b.id || bg.step !== "parcel") { return; }
+      var waiting = events.filter(function (e) { return e.user === me && e.path.indexOf(prefix) === 0; }).length;
+      if (waiting) { PdaFeedback.error(); say(t("sealPending", { n: waiting }), "error"); return; }
+      bg.count = ""; bg.weight = ""; bg.field = "count"; bg.differs = false; bg.result = "";
+      hideMessage();
+      goBag("seal");
+    });
+  }
+
+  function sealField(field) {
+    if (!bg || bg.step !== "seal") { return; }
+    bg.field = field;
+    renderBag();
+  }
+
+  /* The keypad keys the hand count (whole parcels) or the weight (kg, up to 3 decimals). */
+  function sealKey(key) {
+    if (!bg || bg.step !== "seal") { return; }
+    var field = bg.field, text = bg[field];
+    if (field === "count") { bg.differs = false; }
+    if (key === "C") { text = ""; }
+    else if (key === "back") { text = text.slice(0, -1); }
+    else if (key === ".") { if (field === "weight" && text.indexOf(".") < 0) { text = (text || "0") + "."; } }
+    else if (field === "count") { if (text.length < 5) { text = (text === "0" ? "" : text) + key; } }
+    else if (text.indexOf(".") >= 0) { if (text.length - text.indexOf(".") <= 3) { text += key; } }
+    else if (text.length < 4) { text = (text === "0" ? "" : text) + key; }
+    bg[field] = text;
+    renderBag();
+  }
+
+  function sealOk() {
+    if (!bg || bg.step !== "seal" || !bg.bag) { return; }
+    var count = parseInt(bg.count || "0", 10), weight = bg.weight.replace(/\.$/, "");
+    if (!(count > 0)) { bg.field = "count"; renderBag(); PdaFeedback.error(); say(t("sealNeedCount"), "error"); return; }
+    if (!weight) { bg.field = "weight"; renderBag(); PdaFeedback.info(); say(t("sealNeedWeight"), "warn"); return; }
+    if (!/^\d{1,4}(\.\d{1,3})?$/.test(weight) || !(parseFloat(weight) > 0)) {
+      bg.field = "weight"; renderBag(); PdaFeedback.error(); say(t("sealBadWeight"), "error"); return;
+    }
+    if (bg.busy || needNetwork()) { return; }
+    var b = bg.bag, current = bg;
+    current.busy = true;
+    busyStep("bag");
+    say(t("promptBusy"), "info");
+    live("/api/v1/bags/" + b.id + "/seal", { count: count, weight_kg: weight }).then(function (r) {
+      current.busy = false;
+      if (bg !== current) { return; }
+      if (r.ok) {
+        PdaFeedback.ok();
+        bg.result = sealedCard(r.data, true);
+        bg.bag = null; bg.parcels = [];
+        say(t("sealed") + " · " + r.data.sscc + " · " + t("sealedDetail", { n: r.data.parcels_count, weight: r.data.weight_kg }), "ok");
+        goBag("open");
+        loadOpenBags();
+        return;
+      }
+      var problem = problemCode(r);
+      PdaFeedback.error();
+      say(detailText(r), "error");                   // bag_count_differs names the count and the scans
+      if (problem === "bag_count_differs") {        // count again: the count box turns red and is cleared
+        bg.count = ""; bg.field = "count"; bg.differs = true;
+        goBag("seal");
+      } else if (problem === "bag_empty") {
+        goBag("parcel");
+      } else if (problem === "invalid_transition" || problem === "record_not_found") {
+        bagGone();
+      } else {
+        goBag("seal");
+      }
+    });
+  }
+
+  function bindBag() {
+    $("bag-new").addEventListener("click", function () { if (bg && bg.step === "open") { openBag(""); } });
+    $("bag-list").addEventListener("click", function (ev) {
+      var el = withAttr(ev.target, "data-bag", this);
+      if (el) { openListedBag(parseInt(el.getAttribute("data-bag"), 10)); }
+    });
+    $("bag-result").addEventListener("click", function (ev) {
+      var el = withAttr(ev.target, "data-label", this);
+      if (el) { printLabel(el.getAttribute("data-label"), el.getAttribute("data-lpn")); }
+    });
+    $("bag-unbag").addEventListener("click", startUnbag);
+    $("bag-seal-btn").addEventListener("click", startSeal);
+    $("bag-back").addEventListener("click", function () {
+      if (!bg || !bg.bag) { return; }
+      bg.code = ""; bg.reason = "";
+      hideMessage();
+      goBag("parcel");
+    });
+    each("#bag-reason [data-unbag]", function (b) {
+      b.addEventListener("click", function () { chooseUnbag(b.getAttribute("data-unbag")); });
+    });
+    $("bag-reason-ok").addEventListener("click", function () { submitUnbag(inputValue("bag-reason-text")); });
+    onEnter("bag-reason-text", function () { submitUnbag(inputValue("bag-reason-text")); });
+    each("#bag-keypad [data-key]", function (b) {
+      b.addEventListener("click", function () { sealKey(b.getAttribute("data-key")); });
+    });
+    each("#bag-seal [data-field]", function (b) {
+      b.addEventListener("click", function () { sealField(b.getAttribute("data-field")); });
+    });
+    $("bag-seal-ok").addEventListener("click", sealOk);
+    $("bag-reset").addEventListener("click", function () {
+      if (!bg) { return; }
+      bg = newBagDraft();
+      hideMessage();
+      goBag("open");
+      loadOpenBags();
+    });
+  }
+
+  // ------------------------------------------------------------------ loading (装车)
+  /* Sealed bags onto a carrier's vehicle: open its manifest (tap a vehicle being loaded, scan the manifest
+     number or the plate, or start a new vehicle), scan bags, close the manifest (master bill and flight
+     optional) and open its PDF. A bag goes onto the vehicle only once the server has checked it (sealed, of
+     this carrier, released by customs), so every loading call is sent live with its own Idempotency-Key and
+     needs the network. Gate-out (出区) moves stock and the customs account book: it is offered on a closed
+     manifest to supervisors and admins only. */
+
+  var LOAD_ACCEPT = { open: ["any"], "new": ["any"], bag: ["sscc"], close: ["sscc"], closed: ["any"] };
+  var LOAD_PROMPT = { open: "promptLoadOpen", "new": "promptLoadNew", bag: "promptLoadBag", close: "promptLoadClose",
+                      closed: "promptLoadClosed" };
+  var LOAD_EXPECT = { open: "manifest", "new": "manifest", bag: "bag", close: "bag", closed: "manifest" };
+  var GATE_ROLES = ["admin", "supervisor"];
+  var SHOWN_BAGS = 8;
+
+  function canGateOut() { return GATE_ROLES.indexOf(role()) >= 0; }
+
+  function startLoad() {
+    move = null; rcv = null; pa = null; qc = null; insp = null; pk = null; bg = null;
+    show("task");
+    $("task-title").textContent = t("load");
+    showPane("load");
+    ld = newLoadDraft();
+    goLoad("open");
+    loadVehicles();
+  }
+
+  function newLoadDraft() {
+    return { step: "open", manifest: null, bags: [], carrier: "", carriers: null, list: null, armed: "", result: "",
+             busy: false };
+  }
+
+  function goLoad(step, text) {
+    if (ld.step !== step) { window.scrollTo(0, 0); }
+    ld.step = step;
+    ld.armed = "";
+    renderLoad();
+    var m = ld.manifest;
+    setStep({ name: "load-" + step, text: text || "",
+              prompt: step === "closed" && m && m.status === "departed" ? "promptLoadDeparted" : LOAD_PROMPT[step],
+              params: { vehicle: m ? m.vehicle_no : "", number: m ? m.number : "" },
+              accept: LOAD_ACCEPT[step], expect: LOAD_EXPECT[step], onScan: onLoadScan });
+  }
+
+  function loadHead(m) {
+    return "<div class=\"asn-head load-head\"><span class=\"chip\">" + esc(t("manifestLabel")) + "</span><b id=\"load-number\">" +
+      esc(m.number) + "</b><span class=\"chip warn\" id=\"load-status\">" + esc(t("mfSt_" + m.status)) + "</span><small>" +
+      esc(t("vehicleInfo", { carrier: m.carrier_code, vehicle: m.vehicle_no })) +
+      (m.driver ? " · " + esc(t("driverInfo", { driver: m.driver })) : "") +
+      (m.bill_no ? " · " + esc(t("billInfo", { bill: m.bill_no })) : "") + "</small></div>";
+  }
+
+  function loadStats(m) {
+    function stat(id, label, value) {
+      return "<div class=\"stat\"><small>" + esc(t(label)) + "</small><b id=\"" + id + "\">" + esc(value) + "</b></div>";
+    }
+    return "<div class=\"stats\">" + stat("load-bags-count", "statBags", m.bags_count) +
+      stat("load-parcels-count", "statParcels", m.parcels_count) +
+      stat("load-weight", "statWeight", m.gross_weight_kg != null ? m.gross_weight_kg : "0") + "</div>";
+  }
+
+  function loadBagsList() {
+    var bags = ld.bags.slice(0, SHOWN_BAGS);
+    return listSection(t("loadedBags"), ld.manifest.bags_count) + (bags.length ? "<ul class=\"lines load-bags\" id=\"load-bag-rows\">" +
+      bags.map(function (b) {
+        return "<li><div class=\"stock-main\"><b class=\"sku mono\">" + esc(b.sscc) + "</b><span class=\"meta\">" +
+          esc(b.channel_code ? bagRoute(b) : "") + "</span></div><div class=\"stock-qty\"><b>" +
+          esc(b.parcels_count != null ? b.parcels_count : "") + "</b><small>" + esc(b.weight_kg ? b.weight_kg + " kg" : "") +
+          "</small></div></li>";
+      }).join("") + "</ul>" : "<p class=\"empty\">" + esc(t("noBagsYet")) + "</p>");
+  }
+
+  function vehicleButton(m) {
+    return "<button type=\"button\" class=\"big choice row-choice\" data-manifest=\"" + esc(m.id) + "\"><span class=\"row-main\">" +
+      "<b>" + esc(m.vehicle_no) + "</b><small>" + esc(m.carrier_code) + " · " + esc(m.number) +
+      (m.driver ? " · " + esc(m.driver) : "") + "</small></span><span class=\"row-count\"><b>" + esc(m.bags_count) +
+      "</b><small>" + esc(t("statBags")) + "</small></span></button>";
+  }
+
+  function vehicleList() {
+    var list = ld.list;
+    if (!list) { return ""; }
+    if (list.error) { return "<p class=\"empty\">" + esc(list.error) + "</p>"; }
+    var html = listSection(t("loadingVehicles"), list.loading.length) + (list.loading.length ?
+      list.loading.map(vehicleButton).join("") : "<p class=\"empty\">" + esc(t("noVehicles")) + "</p>");
+    if (list.closed && list.closed.length) {
+      html += listSection(t("closedVehicles"), list.closed.length) + list.closed.map(vehicleButton).join("");
+    }
+    return html;
+  }
+
+  function carrierButtons() {
+    if (!ld.carriers) { return ""; }
+    return ld.carriers.map(function (c) {
+      var on = c.code === ld.carrier;
+      return "<button type=\"button\" data-carrier=\"" + esc(c.code) + "\" class=\"" + (on ? "on" : "") + "\" aria-pressed=\"" +
+        (on ? "true" : "false") + "\"><b>" + esc(c.code) + "</b><small>" + esc(productName(c)) + "</small></button>";
+    }).join("");
+  }
+
+  function closedCard(m) {
+    var departed = m.status === "departed";
+    return "<div class=\"result ok\" id=\"" + (departed ? "load-departed" : "load-closed") + "\"><b>" + icon("check") +
+      esc(t(departed ? "departed" : "manifestClosed")) + "</b><span class=\"big-line\">" + esc(m.number) + " · " +
+      esc(m.vehicle_no) + "</span><span>" + esc(t("closedDetail", { bags: m.bags_count, parcels: m.parcels_count,
+      weight: m.gross_weight_kg })) + "</span>" + (departed ? "<span>" + esc(t("departedDetail")) + "</span>" : "") + "</div>";
+  }
+
+  function renderLoad() {
+    if (!ld) { return; }
+    var step = ld.step, m = ld.manifest, working = !!m && step !== "open" && step !== "new";
+    $("load-head").innerHTML = working ? loadHead(m) : "";
+    $("load-result").innerHTML = ld.result || "";
+    $("load-form").hidden = step !== "new";
+    if (step === "new") { $("load-carriers").innerHTML = carrierButtons(); }
+    $("load-stats").innerHTML = working && step !== "closed" ? loadStats(m) : "";   // closed: its card has the totals
+    $("load-close-form").hidden = step !== "close";
+    $("load-done").hidden = step !== "closed";
+    $("load-gate-out").hidden = !(step === "closed" && m && m.status === "closed" && canGateOut());
+    $("load-gate-out").className = "big gate-out" + (ld.armed === "gate" ? " armed" : "");
+    $("load-close").hidden = step !== "bag";
+    $("load-bags").innerHTML = working && step !== "close" ? loadBagsList() : "";
+    $("load-back").hidden = step !== "close";
+    $("load-list").innerHTML = step === "open" ? vehicleList() : "";
+    $("load-new").hidden = step !== "open";
+    $("load-reset").hidden = step === "open";
+  }
+
+  function loadVehicles() {
+    var current = ld, asks = [call("GET", "/api/v1/manifests?status=loading&per_page=30")];
+    if (canGateOut()) { asks.push(call("GET", "/api/v1/manifests?status=closed&per_page=30")); }
+    Promise.all(asks).then(function (rs) {
+      if (ld !== current) { return; }
+      ld.list = rs[0].ok ? { loading: rs[0].data.items || [], closed: rs[1] && rs[1].ok ? rs[1].data.items || [] : null } :
+        { error: rs[0].network ? t("listOffline") : problemText(rs[0]) };
+      if (ld.step === "open") { renderLoad(); }
+    });
+  }
+
+  function loadCarriers() {
+    var current = ld;
+    call("GET", "/api/v1/carriers?per_page=100").then(function (r) {
+      if (ld !== current) { return; }
+      if (!r.ok) { PdaFeedback.error(); say(r.network ? t("needsNetwork") : problemText(r), "error"); return; }
+      ld.carriers = (r.data.items || []).filter(function (c) { return c.active !== false; });
+      if (ld.step === "new") { renderLoad(); }
+    });
+  }
+
+  function newVehicle() {
+    if (!ld || ld.step !== "open") { return; }
+    ld.carrier = ""; ld.result = "";
+    $("load-vehicle").value = ""; $("load-driver").value = "";
+    hideMessage();
+    goLoad("new");
+    if (!ld.carriers) { loadCarriers(); }
+  }
+
+  function createManifest() {
+    if (!ld || ld.step !== "new") { return; }
+    var vehicle = inputValue("load-vehicle"), driver = inputValue("load-driver");
+    if (!ld.carrier) { PdaFeedback.error(); say(t("chooseCarrier"), "error"); return; }
+    if (!vehicle) {
+      PdaFeedback.error(); say(t("needVehicle"), "error");
+      try { $("load-vehicle").focus(); } catch (e) { /* ignore */ }
+      return;
+    }
+    if (ld.busy || needNetwork()) { return; }
+    var current = ld;
+    current.busy = true;                             // a second tap must not open a second manifest
+    busyStep("load");
+    say(t("promptBusy"), "info");
+    live("/api/v1/manifests", { carrier: ld.carrier, vehicle_no: vehicle, driver: driver }).then(function (r) {
+      current.busy = false;
+      if (ld !== current) { return; }
+      if (!r.ok) { PdaFeedback.error(); say(detailText(r), "error"); goLoad("new"); return; }
+      takeManifest(r.data);
+    });
+  }
+
+  /* A manifest from the server (with its bags when it came from GET /manifests/{id}). */
+  function takeManifest(m) {
+    PdaFeedback.ok();
+    ld.manifest = m; ld.result = "";
+    ld.bags = (m.bags || []).slice().reverse();
+    say(t("manifestOpened", { number: m.number, vehicle: m.vehicle_no }), "ok");
+    if (m.status !== "loading") { ld.result = closedCard(m); }
+    goLoad(m.status === "loading" ? "bag" : "closed");
+    if (!m.bags) { loadManifest(m.id); }
+  }
+
+  function loadManifest(id) {
+    call("GET", "/api/v1/manifests/" + id).then(function (r) {
+      if (!ld || !ld.manifest || ld.manifest.id !== id || !r.ok) { return; }
+      ld.manifest = r.data;
+      ld.bags = (r.data.bags || []).slice().reverse();
+      renderLoad();
+    });
+  }
+
+  function openListedManifest(id) {
+    if (!ld || needNetwork()) { return; }
+    var current = ld;
+    say(t("promptBusy"), "info");
+    call("GET", "/api/v1/manifests/" + id).then(function (r) {
+      if (ld !== current) { return; }
+      if (!r.ok) { PdaFeedback.error(); say(detailText(r), "error"); return; }
+      takeManifest(r.data);
+    });
+  }
+
+  function plate(value) { return String(value || "").toUpperCase().replace(/[\s·.\-]/g, ""); }
+
+  /* On the start screen: a manifest number or a plate opens that vehicle; a bag label needs a vehicle first. */
+  function findManifest(scan) {
+    var code = String(scanCode(scan));
+    if (scan.kind === "sscc") {
+      PdaFeedback.error(); say(t("chooseVehicleFirst", { code: scan.value }), "error");
+      return;
+    }
+    if (needNetwork()) { return; }
+    var current = ld, gate = canGateOut();
+    say(t("lookingUp", { code: printable(code) }), "info");
+    call("GET", "/api/v1/manifests?per_page=20&q=" + encodeURIComponent(code)).then(function (r) {
+      if (ld !== current) { return; }
+      if (!r.ok) { PdaFeedback.error(); say(detailText(r), "error"); return; }
+      var found = (r.data.items || []).filter(function (m) {
+        return (m.status === "loading" || (gate && m.status === "closed")) &&
+          (m.number.toUpperCase() === code.toUpperCase() || plate(m.vehicle_no) === plate(code));
+      });
+      if (found.length !== 1) { PdaFeedback.error(); say(t("noManifest", { code: printable(code) }), "error"); return; }
+      openListedManifest(found[0].id);
+    });
+  }
+
+  function onLoadScan(scan) {
+    var step = ld.step;
+    if (step === "open" || step === "closed") { findManifest(scan); }
+    else if (step === "new") { PdaFeedback.error(); say(t("promptLoadNew"), "warn"); }
+    else { loadBag(scan.value); }                     // the bag step, or one more bag found while closing
+  }
+
+  function loadBag(code) {
+    var m = ld.manifest, current = ld;
+    if (ld.bags.some(function (b) { return b.sscc === code; })) {
+      PdaFeedback.dup();
+      say(t("bagAlreadyLoaded", { sscc: code }), "warn");
+      return;
+    }
+    if (needNetwork()) { return; }
+    say(t("lookingUp", { code: code }), "info");
+    busyStep("load");
+    live("/api/v1/manifests/" + m.id + "/bags", { scan: code }).then(function (r) {
+      if (ld !== current || !ld.manifest || ld.manifest.id !== m.id) { return; }
+      if (r.ok) {
+        PdaFeedback.ok();
+        ld.manifest = r.data; ld.result = "";
+        ld.bags.unshift({ sscc: code });
+        say(t("bagLoaded", { sscc: code, n: r.data.bags_count }), "ok");
+        goLoad("bag");
+        loadManifest(m.id);
+        return;
+      }
+      var problem = problemCode(r);
+      PdaFeedback.error();
+      ld.result = refusedCard("load-refused", t("notLoaded"), code, detailText(r));
+      say(detailText(r), "error");                   // unknown_bag, wrong_carrier, bag_not_sealed, not_released …
+      if (problem === "invalid_transition") {        // closed meanwhile (another device): show it as it is
+        ld.result = "";
+        openListedManifest(m.id);
+        return;
+      }
+      goLoad("bag");
+    });
+  }
+
+  function showCloseForm() {
+    if (!ld || ld.step !== "bag") { return; }
+    $("load-bill").value = ""; $("load-traf").value = ""; $("load-voyage").value = "";
+    ld.result = "";
+    hideMessage();
+    goLoad("close");
+  }
+
+  function closeManifest() {
+    if (!ld || ld.step !== "close" || ld.busy || needNetwork()) { return; }
+    var m = ld.manifest, current = ld;
+    current.busy = true;
+    var body = { bill_no: inputValue("load-bill"), traf_name: inputValue("load-traf"), voyage_no: inputValue("load-voyage") };
+    busyStep("load");
+    say(t("promptBusy"), "info");
+    live("/api/v1/manifests/" + m.id + "/close", body).then(function (r) {
+      current.busy = false;
+      if (ld !== current) { return; }
+      if (!r.ok) {
+        PdaFeedback.error();
+        say(detailText(r), "error");                 // manifest_empty, or the field that is wrong
+        goLoad(problemCode(r) === "manifest_empty" ? "bag" : "close");
+        return;
+      }
+      PdaFeedback.ok();
+      ld.manifest = r.data;
+      ld.result = closedCard(r.data);
+      say(t("manifestClosed") + " · " + r.data.number, "ok");
+      goLoad("closed");
+    });
+  }
+
+  function gateOut() {
+    var m = ld && ld.manifest;
+    if (!m || ld.step !== "closed" || m.status !== "closed" || !canGateOut()) { return; }
+    if (ld.armed !== "gate") {                       // final: stock and the account book go down; a second tap
+      ld.armed = "gate";
+      renderLoad();
+      PdaFeedback.info();
+      say(t("gateOutArm"), "warn");
+      return;
+    }
+    if (ld.busy || needNetwork()) { return; }
+    var current = ld;
+    current.busy = true;
+    busyStep("load");
+    say(t("promptBusy"), "info");
+    live("/api/v1/manifests/" + m.id + "/gate-out", {}).then(function (r) {
+      current.busy = false;
+      if (ld !== current) { return; }
+      if (!r.ok) { PdaFeedback.error(); say(detailText(r), "error"); goLoad("closed"); return; }
+      PdaFeedback.ok();
+      ld.manifest = r.data;
+      ld.result = closedCard(r.data);
+      say(t("departed") + " · " + r.data.number + " · " + r.data.vehicle_no, "ok");
+      goLoad("closed");
+    });
+  }
+
+  function bindLoad() {
+    $("load-new").addEventListener("click", newVehicle);
+    $("load-list").addEventListener("click", function (ev) {
+      var el = withAttr(ev.target, "data-manifest", this);
+      if (el && ld && ld.step === "open") { openListedManifest(parseInt(el.getAttribute("data-manifest"), 10)); }
+    });
+    $("load-carriers").addEventListener("click", function (ev) {
+      var el = withAttr(ev.target, "data-carrier", this);
+      if (!el || !ld || ld.step !== "new") { return; }
+      ld.carrier = el.getAttribute("data-carrier");
+      renderLoad();
+    });
+    $("load-open-ok").addEventListener("click", createManifest);
+    onEnter("load-vehicle", createManifest);
+    onEnter("load-driver", createManifest);
+    $("load-close").addEventListener("click", showCloseForm);
+    $("load-close-ok").addEventListener("click", closeManifest);
+    $("load-back").addEventListener("click", function () {
+      if (!ld || ld.step !== "close") { return; }
+      hideMessage();
+      goLoad("bag");
+    });
+    $("load-pdf").addEventListener("click", function () {
+      var m = ld && ld.manifest;
+      if (!m) { return; }
+      printLabel("/api/v1/manifests/" + m.id + "/document", m.number, { loading: "docLoading", failed: "docFailed" });
+    });
+    $("load-gate-out").addEventListener("click", gateOut);
+    $("load-reset").addEventListener("click", function () {
+      if (!ld) { return; }
+      ld = newLoadDraft();
+      hideMessage();
+      goLoad("open");
+      loadVehicles();
+    });
+  }
+
   // ------------------------------------------------------------------ sync queue and refused scans
 
   function showQueue() {
@@ -2373,6 +3277,8 @@
     else if (target === "qc") { startQc(); }
     else if (target === "inspection") { startInspection(); }
     else if (target === "pick") { startPick(); }
+    else if (target === "bag") { startBag(); }
+    else if (target === "load") { startLoad(); }
     else if (target === "exceptions") { showExceptions(); }
     else if (target === "queue") { showQueue(); }
   }
@@ -2412,6 +3318,8 @@
     bindQc();
     bindInspection();
     bindPick();
+    bindBag();
+    bindLoad();
     $("camera-btn").addEventListener("click", openCamera);
     $("camera-close").addEventListener("click", function () { PdaCamera.close(); });
     $("keyboard").addEventListener("click", function () {
@@ -2468,7 +3376,7 @@
   window.PdaApp = {
     layer: function () { return layer; },
     state: function () {
-      return { screen: screen, move: move, receive: rcv, putaway: pa, qc: qc, inspection: insp, pick: pk, lang: lang, device: device, user: username(), shift: shiftStarted };
+      return { screen: screen, move: move, receive: rcv, putaway: pa, qc: qc, inspection: insp, pick: pk, bag: bg, load: ld, lang: lang, device: device, user: username(), shift: shiftStarted };
     },
     t: t
   };

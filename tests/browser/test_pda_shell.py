@@ -38,7 +38,8 @@ def test_login_start_shift_and_home_menu(page):
     assert page.evaluate("window.__vibrations.length") >= 1        # vibration allowed and used
 
     visible = page.eval_on_selector_all(".menu-item", VISIBLE_MENU)
-    assert visible == ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "queue"]  # an operator has no exceptions screen
+    assert visible == ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "bag", "load",
+                       "queue"]  # an operator has no exceptions screen
     assert page.is_visible("#scan") and page.get_attribute("#scan", "data-step") == "home"
     token = page.evaluate("JSON.parse(localStorage.getItem('pda.session')).token")
     assert token and page.evaluate("PdaApi.token()") == token
@@ -55,8 +56,10 @@ def test_login_start_shift_and_home_menu(page):
 
 
 @pytest.mark.parametrize("username, menu", [
-    ("supervisor", ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "exceptions", "queue"]),
-    ("admin", ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "exceptions", "queue"]),
+    ("supervisor", ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "bag", "load", "exceptions",
+                    "queue"]),
+    ("admin", ["lookup", "move", "receive", "putaway", "qc", "inspection", "pick", "bag", "load", "exceptions",
+                    "queue"]),
     ("customs", ["lookup", "inspection", "queue"]),
 ])
 def test_menu_follows_the_role(page, username, menu):

@@ -263,7 +263,23 @@ def order_detail(record_id: int):
                            actions=_actions(order), states=_state_names(), modes=_names(ORDER_MODES),
                            trade_modes=_names(TRADE_MODES), customs_states=_names(CUSTOMS_STATES),
                            allocation_states=_names(ALLOCATION_STATES),
-                           event_name=event_name)
+                           event_name=event_name, tracking=_tracking(order))
+
+
+def _tracking(order: Order) -> dict | None:
+    """The order's parcel on its way (运输轨迹): its bag and manifest (links for staff) and the carrier's events,
+    newest first (none until it has left the zone). None unless the order is packed and on its way."""
+    from wms.web.shipping import BAG_STATES, MANIFEST_STATES, order_shipping
+    if order.status not in ("packed", "bagged", "loaded", "shipped"):
+        return None
+    where = order_shipping(order)
+    track = orders.tracking(order)
+    bag, manifest = where["bag"], where["manifest"]
+    return {"events": list(reversed(track["events"])), "carrier": track["carrier_code"],
+            "shipped_at": track["shipped_at"], "bag": bag, "manifest": manifest, "links": not g.user.is_seller,
+            "bag_state": _(*BAG_STATES.get(bag.status, (bag.status, bag.status))) if bag else "",
+            "manifest_state": _(*MANIFEST_STATES.get(manifest.status, (manifest.status, manifest.status)))
+            if manifest else ""}
 
 
 def _order_event(record_id: int, permission: str, work):
