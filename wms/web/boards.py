@@ -1,10 +1,16 @@
-"""Live boards for supervisors: the inbound board at /boards/inbound.
+"""Live boards for supervisors: the inbound board at /boards/inbound, the outbound board at /boards/outbound.
 
-The page is rendered from the database (forecasts by state as kanban columns, counters of the customs and
-warehouse queues, the latest forecast milestones as a feed), then kept current by the Socket.IO namespace
+The inbound page is rendered from the database (forecasts by state as kanban columns, counters of the customs
+and warehouse queues, the latest forecast milestones as a feed), then kept current by the Socket.IO namespace
 ``/boards`` (room ``inbound``): ``wms.events`` emits there only after a transaction commits. After joining the
 room (and after every reconnection) the page reloads ``/boards/inbound/state`` once, so nothing that happened
 between rendering and joining is missed.
+
+The outbound page shows one warehouse (``?warehouse=CODE``, else the first active one): orders by state with
+counts and the oldest waiting, customs, waves, pick discrepancies, bags, vehicles, shipped today and 汇总待报,
+all from ``wms.outbound.board.summary``. It is rendered with the summary, then every event of the room
+``outbound`` reloads ``/boards/outbound/state`` (debounced: a burst of scans is one request), as do joining
+the room, every reconnection and, as a safety net, each minute.
 
 Staff only (admin, supervisor, operator, customs): the same roles the namespace lets in.
 """
@@ -14,13 +20,16 @@ from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, g, jsonify, render_template
+from flask import current_app, g, jsonify, render_template, request, url_for
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
 
-from wms.errors import Forbidden
+from wms.errors import Forbidden, NotFound
 from wms.extensions import db
+from wms.i18n import get_locale
 from wms.inbound import asn as asns
 from wms.inbound.models import Asn, PutawayTask, QcTask, TempDeclaration, TempDeclarationLine
+from wms.outbound import board as outbound
 from wms.realtime.namespaces import STAFF
 from wms.web.views import _, _signed_in, bp
 
@@ -75,7 +84,10 @@ FEED_SIZE = 30
 
 
 def nav_items(user) -> list[tuple[str, str]]:
-    return [("/boards/inbound", _("Inbound board", "入库看板"))] if user.role in STAFF else []
+    if user.role not in STAFF:
+        return []
+    return [("/boards/inbound", _("Inbound board", "入库看板")),
+            ("/boards/outbound", _("Outbound board", "出库看板"))]
 
 
 def _staff_only():
@@ -182,3 +194,129 @@ def inbound_board_state():
     if (r := _staff_only()) is not None:
         return r
     return jsonify(columns=columns(), counters=counters())
+
+
+# --- the outbound board ------------------------------------------------------------------------------------
+
+OUTBOUND_COLUMNS = (  # (key, name en, name zh, what its orders wait for en, zh); the keys of board.COLUMNS
+    ("received", "Received", "已接单", "to match", "待对碰"), ("matched", "Matched", "已对碰", "to allocate", "待分配"),
+    ("allocated", "Allocated", "已分配", "to wave", "待组波"), ("waved", "Waved", "已组波", "to pick", "待拣货"),
+    ("picked", "Picked", "已拣货", "to pack", "待打包"), ("packed", "Packed", "已打包", "to bag", "待装袋"),
+    ("bagged", "Bagged", "已装袋", "to load", "待装车"), ("loaded", "Loaded", "已装车", "to depart", "待出区"),
+    ("shipped", "Shipped", "已出区", "today", "今日"))
+SUB_STATES = {"match_failed": ("match failed", "对碰失败"), "backordered": ("backordered", "缺货")}
+CUSTOMS_COUNTERS = (("declared", "Declared, awaiting release", "已申报待放行"),
+                    ("inspection", "Under customs inspection", "海关查验中"),
+                    ("rejected", "Lists rejected", "清单退单"),
+                    ("match_failed", "Three-document match failed", "三单对碰失败"),
+                    ("not_released_packed", "Packed, not released (can't load)", "已打包未放行（不能装车）"))
+OUTBOUND_WORDS = {
+    "order": ("order", "单"), "orders": ("orders", "单"), "unit": ("unit", "件"), "units": ("units", "件"),
+    "bag": ("bag", "袋"), "bags": ("bags", "袋"), "parcel": ("parcel", "包裹"), "parcels": ("parcels", "包裹"),
+    "oldest": ("oldest", "最久"), "short": ("short", "短拣"), "missing": ("{n} missing", "缺 {n} 件"),
+    "more": ("+ {n} more waves in progress", "另有 {n} 个进行中波次"),
+    "no_waves": ("No wave being picked or packed.", "暂无进行中的波次。"),
+    "no_discrepancies": ("No open discrepancy.", "暂无待处理的下架差异。"),
+    "no_vehicles": ("No vehicle today.", "今日暂无车辆。"),
+    "live": ("Live", "实时"), "connecting": ("Connecting…", "连接中…"),
+    "offline": ("Offline — reconnecting", "已断开，重连中"),
+    "age_now": ("<1 min", "<1分钟"), "age_min": ("{m} min", "{m}分钟"),
+    "age_hour": ("{h}h {mm}m", "{h}小时{mm}分"), "age_day": ("{d}d {h}h", "{d}天{h}小时"),
+}
+OUTBOUND_VALUES = {  # wave and vehicle states, wave kinds, in words
+    "released": ("Picking", "拣货中"), "picked": ("Packing", "打包中"), "single": ("Single", "一票一件"),
+    "multi": ("Multi", "多品"), "loading": ("Loading", "装车中"), "closed": ("Closed, at the gate", "已封车待出区"),
+    "departed": ("Departed", "已出区"),
+}
+AGE_WARN_S, AGE_ALERT_S = 2 * 3600, 8 * 3600      # the oldest waiting: amber from 2 hours, red from 8
+
+
+def _words() -> dict[str, str]:
+    return {k: _(*v) for k, v in OUTBOUND_WORDS.items()}
+
+
+def age_text(seconds: int | None, words: dict[str, str] | None = None) -> str:
+    """A waiting time, short: "<1 min", "25 min", "3h 05m", "2d 4h" (the page's script says it alike)."""
+    if seconds is None:
+        return "—"
+    words = words or _words()
+    minutes = seconds // 60
+    if minutes < 1:
+        return words["age_now"]
+    if minutes < 60:
+        return words["age_min"].format(m=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return words["age_hour"].format(h=hours, mm=f"{minutes:02d}")
+    days, hours = divmod(hours, 24)
+    return words["age_day"].format(d=days, h=hours)
+
+
+def age_level(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    return "alert" if seconds >= AGE_ALERT_S else "warn" if seconds >= AGE_WARN_S else ""
+
+
+def _outbound_warehouse():
+    code = request.args.get("warehouse", "").strip().upper()
+    found = outbound.warehouse(code or None)
+    if found is None:
+        raise NotFound("record_not_found", entity="warehouse", id=code or "-")
+    return found
+
+
+def _outbound_state(warehouse) -> dict:
+    name = warehouse.name_zh if get_locale() == "zh-CN" else (warehouse.name_en or warehouse.name_zh)
+    return {"warehouse": {"id": warehouse.id, "code": warehouse.code, "name": name},
+            **outbound.summary(warehouse.id, _start_of_today())}
+
+
+def _clock(iso: str) -> str:
+    """A state's time as the warehouse's wall clock (HH:MM:SS)."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.fromisoformat(iso).astimezone(zone).strftime("%H:%M:%S")
+
+
+def _page(path: str) -> bool:
+    """Whether the site has a screen of its own at ``path`` (not the generic /admin/<resource> screens): the
+    board links to the bag and manifest screens only where the application has them."""
+    try:
+        _endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return "resource" not in args
+
+
+@bp.get("/boards/outbound")
+def outbound_board():
+    if (r := _staff_only()) is not None:
+        return r
+    warehouse = _outbound_warehouse()
+    state = _outbound_state(warehouse)
+    words = _words()
+    config = {"namespace": "/boards", "room": "outbound",
+              "state_url": url_for("web.outbound_board_state", warehouse=warehouse.code),
+              "timezone": current_app.config["TIMEZONE"], "words": words,
+              "values": {k: _(*v) for k, v in OUTBOUND_VALUES.items()},
+              "sub_states": {k: _(*v) for k, v in SUB_STATES.items()},
+              "columns": [key for key, *_names in OUTBOUND_COLUMNS],
+              "age_warn_s": AGE_WARN_S, "age_alert_s": AGE_ALERT_S,
+              "links": {"order": "/admin/orders/", "wave": "/admin/waves/",
+                        "manifest": "/admin/manifests/" if _page("/admin/manifests/1") else ""},
+              "debounce_ms": 400, "poll_ms": 60_000}
+    return render_template(
+        "board_outbound.html", title=_("Outbound board", "出库看板"), state=state, config=config, words=words,
+        columns=[(key, _(en, zh), _(wait_en, wait_zh)) for key, en, zh, wait_en, wait_zh in OUTBOUND_COLUMNS],
+        sub_states=config["sub_states"], values=config["values"], links=config["links"],
+        customs_counters=[(key, _(en, zh)) for key, en, zh in CUSTOMS_COUNTERS],
+        warehouses=outbound.warehouses(), age_text=lambda s: age_text(s, words), age_level=age_level,
+        updated=_clock(state["at"]), bags_url="/admin/bags" if _page("/admin/bags") else "")
+
+
+@bp.get("/boards/outbound/state")
+def outbound_board_state():
+    """The outbound board's data as JSON: the page reloads it on each event of the room ``outbound``."""
+    if (r := _staff_only()) is not None:
+        return r
+    return jsonify(_outbound_state(_outbound_warehouse()))
