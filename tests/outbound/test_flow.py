@@ -17,7 +17,7 @@ from wms.customs.models import BookItem, CustomsRecord
 from wms.customs.service import run_once
 from wms.inventory import ledger, service as inventory
 from wms.inventory.models import StockBalance
-from wms.outbound.models import Order, PickTask
+from wms.outbound.models import Order, PickTask, Wave
 
 
 def test_single_and_multi_item_orders_from_intake_to_gate_out(client, login, dbs):
@@ -84,6 +84,7 @@ def test_single_and_multi_item_orders_from_intake_to_gate_out(client, login, dbs
     dbs.expire_all()
     packed = [dbs.get(Order, o.id) for o in everyone]
     assert {o.status for o in packed} == {"packed"}
+    assert {dbs.get(Wave, w["id"]).status for w in ours.values()} == {"completed"}     # every order packed
 
     # bagging, loading, closing (arrival declared), gate-out
     bag = post(client, "/api/v1/bags", op, {})

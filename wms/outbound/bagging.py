@@ -53,6 +53,7 @@ def open_bag(code: str | None) -> Bag:
         db.session.add(bag)
         db.session.flush()
         record("bag.open", bag, before=None, after={"sscc": number})
+        publish(db.session, ROOM, "bag.opened", {"sscc": number})
     return bag
 
 
@@ -104,6 +105,8 @@ def remove_parcel(bag: Bag, code: str, reason: str) -> Parcel:
     ORDER.fire(order, "unbag", bag=bag.sscc, reason=reason)
     if not bag.parcels_count:
         bag.channel_id = bag.country_id = None
+    publish(db.session, ROOM, "parcel.unbagged", {"bag": bag.sscc, "logistics_no": parcel.logistics_no,
+                                                  "count": bag.parcels_count})
     return parcel
 
 

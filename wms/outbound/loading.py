@@ -56,6 +56,7 @@ def open_manifest(carrier_code: str, vehicle_no: str, driver: str = "") -> Manif
     db.session.add(manifest)
     db.session.flush()
     record("manifest.open", manifest, before=None, after={"carrier": carrier.code, "vehicle_no": vehicle_no})
+    publish(db.session, ROOM, "manifest.opened", {"number": manifest.number, "carrier": carrier.code})
     return manifest
 
 

@@ -165,6 +165,8 @@ def cancel(order: Order, reason: str) -> Order:
     returned = return_to_stock(order)
     _cancel_list(order, reason)
     order.status_reason = reason[:300]
+    from wms.outbound.waves import complete_if_packed
+    complete_if_packed(order.wave_id)
     publish(db.session, ROOM, "order.cancelled", {"id": order.id, "order_no": order.order_no, "returned": returned})
     return order
 

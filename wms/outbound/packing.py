@@ -138,6 +138,8 @@ def close(order: Order, checked: dict[int, int], material_code: str, weight_kg: 
     db.session.add(parcel)
     ORDER.fire(order, "pack", weight_kg=str(weight_kg), material=material.code)
     db.session.flush()
+    from wms.outbound.waves import complete_if_packed
+    complete_if_packed(order.wave_id)
     publish(db.session, ROOM, "order.packed", {"id": order.id, "order_no": order.order_no,
                                                "logistics_no": order.logistics_no})
     return parcel

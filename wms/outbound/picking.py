@@ -141,6 +141,7 @@ def pick(task_id: int, qty: int, slot: str | None = None) -> dict:
         PICK_TASK.fire(found, "pick", audit=False)
         found.done_at, found.user_id = utcnow(), getattr(current_actor.get(), "id", None)
     _progress(found, wave)
+    publish(db.session, ROOM, "pick.posted", {"wave": wave.number, "task_id": found.id, "qty": qty})
     return _next(wave, found.sequence, picked={"task_id": found.id, "qty": qty, "to": carrier_lpn(wave, found)})
 
 

@@ -141,6 +141,18 @@ def release(wave: Wave) -> Wave:
     return wave
 
 
+def complete_if_packed(wave_id: int | None) -> None:
+    """A picked wave whose orders are all packed (or gone: cancelled, short-picked) is completed."""
+    wave = db.session.get(Wave, wave_id) if wave_id else None
+    if wave is None or wave.status != "picked":
+        return
+    waiting = db.session.scalar(sa.select(sa.func.count()).where(Order.wave_id == wave.id,
+                                                                 Order.status.in_(("waved", "picked"))))
+    if not waiting:
+        WAVE.fire(wave, "all_packed")
+        publish(db.session, ROOM, "wave.completed", {"id": wave.id, "number": wave.number})
+
+
 def cancel(wave: Wave) -> Wave:
     """A planned wave given up: its orders go back to waiting (allocated), its tasks are cancelled."""
     WAVE.fire(wave, "cancel")
@@ -149,6 +161,7 @@ def cancel(wave: Wave) -> Wave:
     for order in db.session.scalars(sa.select(Order).where(Order.wave_id == wave.id)):
         ORDER.fire(order, "unwave", wave=wave.number)
         order.wave_id = None
+    publish(db.session, ROOM, "wave.cancelled", {"id": wave.id, "number": wave.number})
     return wave
 
 
