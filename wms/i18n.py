@@ -94,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Field-level messages from marshmallow and from our validators.
 FIELD_MESSAGES_ZH: dict[str, str] = {
     "Missing data for required field.": "必填字段。",
+    "Not a PNG or JPEG image.": "不是 PNG 或 JPEG 图片。",
+    "Larger than {max} KB.": "超过 {max} KB。",
+    "Larger than {width} × {height} pixels.": "超过 {width} × {height} 像素。",
+    "Chosen twice: {names}.": "重复选择：{names}。",
+    "At most {count} columns fit on this paper.": "此纸张最多容纳 {count} 列。",
+    "The image cannot be drawn: {reason}.": "图片无法绘制：{reason}。",
     "Unknown field.": "未知字段。",
     "Not a valid string.": "不是有效的字符串。",
     "Not a valid integer.": "不是有效的整数。",

@@ -14,3 +14,4 @@ from wms.inbound.models import (Asn, AsnCarton, AsnLine, AsnParcel, Disposal, Di
                                 FixedLocation, GatePass, PutawayRule, PutawayTask, QcRule, QcTask, Receipt,
                                 TempDeclaration, TempDeclarationLine)
 from wms.outbound.models import Allocation, Bag, ChannelRule, Manifest, Order, OrderLine, PackagingMovement, PackagingStock, Parcel, PickDiscrepancy, PickTask, Wave  # noqa: F401
+from wms.outbound.packing_list import PackingListTemplate  # noqa: F401

@@ -354,6 +354,12 @@ OTHER_RECORD_REQUESTS = [
     ("POST", "/api/v1/products/{id}/filing/revise", "approved", {}),
     ("GET", "/api/v1/sellers/{id}", None, None),
     ("POST", "/api/v1/sellers/{id}/filing/revise", None, {}),
+    ("GET", "/api/v1/sellers/{id}/packing-list-template", None, None),
+    ("PUT", "/api/v1/sellers/{id}/packing-list-template", None, {"language": "en", "columns": ["sku", "qty"],
+                                                                  "paper": "a4"}),
+    ("DELETE", "/api/v1/sellers/{id}/packing-list-template", None, None),
+    ("DELETE", "/api/v1/sellers/{id}/packing-list-template/logo", None, None),
+    ("GET", "/api/v1/sellers/{id}/packing-list-template/preview", None, None),
 ]
 
 

@@ -1,7 +1,7 @@
 """The packing station (/admin/packing) in a real browser against the live server: an operator signs in on the
 web screens, scans a picked order's cart slot, a wrong unit (blocked, nothing counted), each unit, chooses the
-material, types the scale's weight and closes; the order is packed (checked through the API) and the shipping
-label opens in a new tab.
+material, types the scale's weight and closes; the order is packed (checked through the API), the shipping
+label opens in a new tab and the packing list (装箱单, in the seller's template) in another.
 
 The picked order is made as in test_pda_picking: seller anke's order for demo stock no other browser test
 uses, allocated, planned (OUTBOUND_PICK_BEFORE_RELEASE on the live app), released and picked through the API.
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -114,6 +116,8 @@ def test_pack_a_picked_order_at_the_station(station, live_server, monkeypatch):
     if os.environ.get("WMS_PACK_SCREENSHOT"):
         page.screenshot(path=os.environ["WMS_PACK_SCREENSHOT"])
 
+    opened = []
+    page.context.on("page", lambda tab: opened.append(tab))
     with page.context.expect_page() as label_tab:
         page.keyboard.press("Enter")                                           # Enter on the weight closes
     page.wait_for_selector("#pack-done:not([hidden])")
@@ -121,6 +125,18 @@ def test_pack_a_picked_order_at_the_station(station, live_server, monkeypatch):
     assert page.get_attribute("#pack-label-link", "href") == f"/admin/orders/{order['id']}/shipping-label.pdf"
     tab = label_tab.value
     assert tab.url.endswith(f"/admin/orders/{order['id']}/shipping-label.pdf") or tab.url == "about:blank"
+    # the packing list opens in a tab of its own, after the label's
+    list_url = f"/admin/orders/{order['id']}/packing-list.pdf"
+    assert page.get_attribute("#pack-list-link", "href") == list_url
+    assert state(page, "lastPackingList") == list_url
+    page.wait_for_function("document.getElementById('pack-list-note').textContent !== ''")
+    assert page.inner_text("#pack-list-note") == "装箱单已在新标签页打开。"            # not blocked
+    for _ in range(100):
+        if len(opened) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(opened) == 2 and opened[0] == tab
+    assert opened[1].url.endswith(list_url) or opened[1].url == "about:blank"
     page.wait_for_selector("#pack-scan[data-step=start]")                      # ready for the next order
     assert state(page, "order") is None and state(page, "scans") == []
     assert page.input_value("#pack-weight") == ""
@@ -129,6 +145,12 @@ def test_pack_a_picked_order_at_the_station(station, live_server, monkeypatch):
     assert packed["status"] == "packed"
     label = live_server.api("GET", f"/api/v1/orders/{order['id']}/shipping-label")
     assert label.status_code == 200 and label.content.startswith(b"%PDF")
+    document = live_server.api("GET", f"/api/v1/orders/{order['id']}/packing-list", "anke")
+    assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=document.content, capture_output=True, check=True,
+                              timeout=60).stdout.decode()
+        assert order["order_no"] in text and sku in text and "装箱单" in text
 
 
 def test_weights_from_the_scale_are_normalised(station):
@@ -209,6 +231,7 @@ def test_single_item_fast_lane(station, live_server, monkeypatch):
     with page.context.expect_page():
         page.keyboard.press("Enter")
         page.wait_for_selector("#pack-done:not([hidden])")
+    assert state(page, "lastPackingList") == f"/admin/orders/{order['id']}/packing-list.pdf"
     # the wave is kept for the next unit
     page.wait_for_selector("#pack-scan[data-step=start]")
     assert page.inner_text("#pack-wave-no") == number

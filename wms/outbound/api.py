@@ -513,3 +513,91 @@ register_api(blp, channel_rules)
 def order_template():
     return Response(orders.template(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=orders.xlsx"})
+
+
+# --- packing lists (装箱单) per seller ------------------------------------------------------------------------
+
+PDF_RESPONSES = {"responses": {"200": {"description": "The packing list as a PDF",
+                                       "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                  "format": "binary"}}}}}}
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template")
+@require("sellers.read")
+@blp.response(200, s.PackingListTemplateOutSchema)
+@blp.doc(summary="A seller's packing list settings (装箱单模板); `custom` false: the built-in default applies",
+         description="Sellers read their own; another seller's is 404.")
+def get_packing_list_template(record_id):
+    from wms.outbound import packing_list
+    return packing_list.view(packing_list.seller(record_id))
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template", methods=["PUT"])
+@require("orders.write")
+@atomic
+@blp.arguments(s.PackingListTemplateSchema)
+@blp.response(200, s.PackingListTemplateOutSchema)
+@blp.doc(summary="Set a seller's packing list: language, title, columns in order, paper, prices, buyer "
+                 "block, footer note, printed at packing",
+         description="Sellers set their own, warehouse admins and supervisors any seller's. Invalid fields "
+                     "answer 422 naming them and change nothing. The logo is kept. Audited.")
+def put_packing_list_template(data, record_id):
+    from wms.outbound import packing_list
+    return packing_list.save(packing_list.seller(record_id, lock=True), data)
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template", methods=["DELETE"])
+@require("orders.write")
+@atomic
+@blp.response(200, s.PackingListTemplateOutSchema)
+@blp.doc(summary="Drop a seller's packing list template (logo included): the built-in default applies again")
+def delete_packing_list_template(record_id):
+    from wms.outbound import packing_list
+    return packing_list.reset(packing_list.seller(record_id, lock=True))
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template/logo", methods=["PUT"])
+@require("orders.write")
+@atomic
+@blp.arguments(s.PackingListLogoUploadSchema, location="files")
+@blp.response(200, s.PackingListTemplateOutSchema)
+@blp.doc(summary="Upload the packing list's logo (multipart field `file`: PNG or JPEG, at most 512 KB)",
+         description="The image must open and draw; otherwise 422 on `file` and nothing changes. Audited.")
+def put_packing_list_logo(files, record_id):
+    from wms.outbound import packing_list
+    return packing_list.set_logo(packing_list.seller(record_id, lock=True), files["file"].read())
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template/logo", methods=["DELETE"])
+@require("orders.write")
+@atomic
+@blp.response(200, s.PackingListTemplateOutSchema)
+@blp.doc(summary="Remove the packing list's logo")
+def delete_packing_list_logo(record_id):
+    from wms.outbound import packing_list
+    return packing_list.remove_logo(packing_list.seller(record_id, lock=True))
+
+
+@blp.route("/sellers/" + RECORD_ID + "/packing-list-template/preview")
+@require("sellers.read")
+@blp.doc(summary="A sample packing list in the seller's template (its own products, a made-up buyer), as PDF",
+         **PDF_RESPONSES)
+def preview_packing_list(record_id):
+    from wms.outbound import packing_list
+    return _pdf(packing_list.preview(packing_list.seller(record_id)), "packing-list-preview.pdf")
+
+
+@blp.route("/orders/" + RECORD_ID + "/packing-list")
+@require("orders.read")
+@blp.doc(summary="The order's packing list (装箱单) in its seller's template, as PDF",
+         description="From `picked` on (picked, packed, bagged, loaded, shipped); earlier or cancelled: 409 "
+                     "packing_list_not_ready. Sellers get their own orders'.", **PDF_RESPONSES)
+def order_packing_list(record_id):
+    from wms.outbound import packing_list
+    order = orders.get(record_id)
+    return _pdf(packing_list.order_pdf(order), packing_list.filename(order.order_no))

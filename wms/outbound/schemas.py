@@ -395,3 +395,66 @@ class TrackingSchema(Schema):
 
 class CancelSchema(_In):
     reason = Text(required=True, max_length=300)
+
+
+# --- packing lists (装箱单) per seller ------------------------------------------------------------------------
+
+from flask_smorest.fields import Upload  # noqa: E402
+
+from wms.outbound import packing_list as _pl  # noqa: E402
+
+
+class PackingListTemplateSchema(_In):
+    """A seller's packing list settings (PUT replaces them all; the logo has its own route)."""
+    language = fields.String(required=True, validate=validate.OneOf(_pl.LANGUAGES),
+                             metadata={"description": "zh, en, or zh_en (bilingual)"})
+    title = Text(load_default="", max_length=60,
+                 metadata={"description": "Blank: 装箱单 / Packing list in the chosen language"})
+    columns = fields.List(fields.String(validate=validate.OneOf(tuple(_pl.COLUMNS))), required=True,
+                          validate=validate.Length(min=1, max=len(_pl.COLUMNS)),
+                          metadata={"description": "Columns in print order, each once: "
+                                    + ", ".join(_pl.COLUMNS) + ". unit_price and line_total print only with "
+                                    "show_prices; at most 8 columns on A5 and 6 on 100x150."})
+    paper = fields.String(required=True, validate=validate.OneOf(_pl.PAPERS),
+                          metadata={"description": "a4, a5 or 100x150 (thermal stock, mm)"})
+    show_prices = fields.Boolean(load_default=False, metadata={"description": "Prices and the total value"})
+    show_buyer = fields.Boolean(load_default=True, metadata={"description": "The buyer's address block"})
+    footer = Text(load_default="", max_length=500, metadata={
+        "description": "A note under the lines (return policy, thank-you); line breaks kept"})
+    print_at_packing = fields.Boolean(load_default=True, metadata={
+        "description": "The packing station prints it with the label"})
+
+
+class PackingListLogoSchema(Schema):
+    type = fields.String(metadata={"description": "image/png or image/jpeg"})
+    size = fields.Integer(metadata={"description": "Bytes"})
+    sha256 = fields.String()
+
+
+class PackingListTemplateOutSchema(Schema):
+    seller_id = Id()
+    seller_code = fields.String()
+    custom = fields.Boolean(metadata={"description": "False: no template of its own, the default applies"})
+    language = fields.String()
+    title = fields.String()
+    columns = fields.List(fields.String())
+    paper = fields.String()
+    show_prices = fields.Boolean()
+    show_buyer = fields.Boolean()
+    footer = fields.String()
+    print_at_packing = fields.Boolean()
+    logo = fields.Nested(PackingListLogoSchema, allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class PackingListLogoUploadSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    file = Upload(required=True, metadata={"description": "PNG or JPEG, at most 512 KB"})
+
+
+class PackClosedSchema(PackAnswerSchema):
+    """The station's answer to a close: the label's URL and, when the seller's template prints it, the
+    packing list's."""
+    packing_list_url = fields.String(allow_none=True)

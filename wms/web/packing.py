@@ -1,5 +1,5 @@
 """The packing station (打包台) at /admin/packing: a desktop page for a barcode scanner (keyboard wedge ending in
-Enter), a scale that types the weight, and a label printer.
+Enter), a scale that types the weight, a label printer, and the browser printing each parcel's packing list.
 
 The page is plain JS (``static/packing.js``) over thin session-authenticated JSON views under
 ``/admin/packing/api/…``: the ``/api/v1/packing`` routes take a bearer token only, so these call the same
@@ -8,7 +8,12 @@ POSTs carry the session's CSRF token in the ``X-CSRF-Token`` header (checked by 
 ``wms.web.views``, as forms carry it in ``csrf_token``).
 
 After a close the page opens the shipping label from ``/admin/orders/<id>/shipping-label.pdf`` (or sends it to
-the printer chosen: ``?printer=CODE``), as the API's ``/api/v1/orders/<id>/shipping-label`` does.
+the printer chosen: ``?printer=CODE``), as the API's ``/api/v1/orders/<id>/shipping-label`` does. With it,
+unless the seller's template says otherwise (``print_at_packing``), the packing list (装箱单) from
+``/admin/orders/<id>/packing-list.pdf`` in the seller's template: it always opens in a new tab for the browser
+to print (the station's browser should allow pop-ups for this site, or print silently with Chromium's
+``--kiosk-printing``). Raw printing (port 9100) carries ZPL/TSPL label formats only and a PDF is never sent
+raw, so a packing list does not go to a label printer profile.
 """
 from __future__ import annotations
 
@@ -58,12 +63,20 @@ def _load(schema) -> dict:
         raise ValidationFailed(exc.messages) from None
 
 
-def _answer(result: dict):
-    return jsonify(s.PackAnswerSchema().dump(result))
+def _answer(result: dict, schema=s.PackAnswerSchema):
+    return jsonify(schema().dump(result))
 
 
 def _label_url(order_id: int) -> str:
     return f"/admin/orders/{order_id}/shipping-label.pdf"
+
+
+def _packing_list_url(order) -> str | None:
+    """The packing list to print with the parcel; None when the seller's template turns it off."""
+    from wms.outbound import packing_list
+    if not packing_list.settings_of(order.seller_id, with_logo=False).print_at_packing:
+        return None
+    return f"/admin/orders/{order.id}/packing-list.pdf"
 
 
 # --- the page ----------------------------------------------------------------------------------------------
@@ -103,6 +116,10 @@ WORDS = {  # the page's own labels: (en, zh)
     "label_blocked": ("The browser blocked the new tab: open the label here.", "浏览器阻止了新标签页，请点此打开面单。"),
     "label_sent": ("Label sent to printer", "面单已发送到打印机"),
     "open_label": ("Open label", "打开面单"),
+    "list_opened": ("Packing list opened in a new tab.", "装箱单已在新标签页打开。"),
+    "list_blocked": ("Pop-ups are blocked: allow them for this site, or open the packing list here.",
+                     "浏览器阻止了装箱单的新标签页：请允许本站弹出窗口，或点此打开装箱单。"),
+    "open_list": ("Open packing list", "打开装箱单"),
     "wave": ("Wave", "波次"),
     "network": ("The server cannot be reached; try again.", "无法连接服务器，请重试。"),
     "weight_set": ("Weight from the scale", "秤重"),
@@ -172,7 +189,8 @@ def packing_api_check(record_id: int):
 
 @bp.post("/admin/packing/api/orders/" + RECORD_ID + "/close")
 def packing_api_close(record_id: int):
-    """Material and weight (± tolerance): the parcel is made, the order packed; the label's URL answered."""
+    """Material and weight (± tolerance): the parcel is made, the order packed; the label's URL answered, and
+    the packing list's when the seller's template prints it at packing (else ``packing_list_url`` is null)."""
     _api_guard()
     from wms.inbound.receiving import answer
     data = _load(s.PackCloseSchema())
@@ -183,9 +201,9 @@ def packing_api_close(record_id: int):
         result = answer("start", "packed", parcel={"id": parcel.id, "logistics_no": parcel.logistics_no,
                                                    "weight_kg": str(parcel.weight_kg),
                                                    "expected_weight_kg": str(parcel.expected_weight_kg)},
-                        label_url=_label_url(order.id), order=packing.view(order, {}),
-                        prompt_params={"order_no": order.order_no})
-    return _answer(result)
+                        label_url=_label_url(order.id), packing_list_url=_packing_list_url(order),
+                        order=packing.view(order, {}), prompt_params={"order_no": order.order_no})
+    return _answer(result, s.PackClosedSchema)
 
 
 # --- the shipping label ------------------------------------------------------------------------------------
@@ -200,3 +218,18 @@ def order_shipping_label(record_id: int):
     printer = request.args.get("printer", "").strip()
     items = packing.shipping_label_items(orders.get(record_id))
     return label_response("shipping", items, {"printer": printer} if printer else {"format": "pdf"})
+
+
+# --- the packing list --------------------------------------------------------------------------------------
+
+@bp.get("/admin/orders/" + RECORD_ID + "/packing-list.pdf")
+def order_packing_list(record_id: int):
+    """The order's packing list (装箱单) in its seller's template, as PDF (409 before the order is picked)."""
+    if (r := _guard("orders.read", staff=True)) is not None:
+        return r
+    from flask import Response
+    from wms.outbound import packing_list
+    order = orders.get(record_id)
+    disposition = f'inline; filename="{packing_list.filename(order.order_no)}"'
+    return Response(packing_list.order_pdf(order), mimetype="application/pdf",
+                    headers={"Content-Disposition": disposition})

@@ -128,6 +128,8 @@ def _nav() -> list[tuple[str, str]]:
     items += wave_items(user, prefix)
     from wms.web.packing import nav_items as packing_items
     items += packing_items(user)
+    from wms.web.packing_list import nav_items as packing_list_items
+    items += packing_list_items(user, prefix)
     from wms.web.shipping import nav_items as shipping_items
     items += shipping_items(user)
     from wms.web.boards import nav_items as board_items
@@ -516,3 +518,4 @@ from wms.web import orders as _order_screens  # noqa: E402,F401  (registers the 
 from wms.web import waves as _wave_screens  # noqa: E402,F401  (registers the wave screens on bp)
 from wms.web import packing as _packing_screens  # noqa: E402,F401  (registers the packing station on bp)
 from wms.web import shipping as _shipping_screens  # noqa: E402,F401  (registers the bag and manifest screens on bp)
+from wms.web import packing_list as _packing_list_screens  # noqa: E402,F401  (the packing list screens)

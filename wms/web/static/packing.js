@@ -1,7 +1,8 @@
 /* The packing station (打包台): a barcode scanner and a scale typing into the page (keyboard wedge, Enter at the
- * end), a label printer. Plain JS over the session JSON views under /admin/packing/api/… (same answers and
- * problems as /api/v1/packing/…). Every unit scanned for the order is kept here and sent whole to "check";
- * a wrong or extra unit is refused (409): a blocking red alert, that scan dropped, an error sound.
+ * end), a label printer; the packing list (装箱单) opens in a tab of its own after each close. Plain JS over
+ * the session JSON views under /admin/packing/api/… (same answers and problems as /api/v1/packing/…). Every
+ * unit scanned for the order is kept here and sent whole to "check"; a wrong or extra unit is refused (409):
+ * a blocking red alert, that scan dropped, an error sound.
  */
 (function () {
   "use strict";
@@ -25,7 +26,8 @@
     scans: [],
     busy: false,
     sounds: [],
-    lastLabel: null
+    lastLabel: null,
+    lastPackingList: null
   };
   var chain = Promise.resolve();
 
@@ -335,13 +337,34 @@
     link.target = "_blank";
     link.id = "pack-label-link";
     el.done.appendChild(link);
+    var listUrl = answer.packing_list_url || null;     // null: the seller's template does not print one
+    state.lastPackingList = listUrl;
+    if (listUrl) {
+      el.done.appendChild(document.createTextNode(" · "));
+      var listLink = node("a", null, W.open_list);
+      listLink.href = listUrl;
+      listLink.target = "_blank";
+      listLink.id = "pack-list-link";
+      el.done.appendChild(listLink);
+    }
     var note = node("div", null, "");
     note.id = "pack-label-note";
     el.done.appendChild(note);
+    var listNote = node("div", null, "");
+    listNote.id = "pack-list-note";
+    el.done.appendChild(listNote);
     el.done.hidden = false;
     sound("done");
     printLabel(labelUrl, note);
+    if (listUrl) printPackingList(listUrl, listNote);
     reset(answer.prompt || "");
+  }
+
+  /* The packing list is a PDF for the browser to print: always a tab of its own (raw printer ports take
+   * label formats only). A second tab from one close needs pop-ups allowed for this site. */
+  function printPackingList(listUrl, note) {
+    var tab = window.open(listUrl, "_blank");
+    note.textContent = tab ? W.list_opened : W.list_blocked;
   }
 
   function printLabel(labelUrl, note) {
