@@ -21,7 +21,7 @@ Measure = sa.Numeric(10, 3)
 class Order(TimestampMixin, Base):
     __tablename__ = "orders"
     id: Mapped[int] = mapped_column(primary_key=True)
-    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("sellers.id"))      # indexed with status, below
     warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("warehouses.id"))
     platform: Mapped[str] = mapped_column(sa.String(30))                     # e.g. AMAZON, SHOPEE, TEMU, OWN
     order_no: Mapped[str] = mapped_column(sa.String(60))                    # unique per platform (CEB303 orderNo)
@@ -80,6 +80,12 @@ class Order(TimestampMixin, Base):
         sa.CheckConstraint("goods_value >= 0 AND freight >= 0 AND insured_fee >= 0 AND charge >= 0",
                            name="money_not_negative"),
         sa.Index("ix_orders_seller_status", "seller_id", "status"),
+        # partial: only shipped rows are in them, so the many status changes before shipping do not touch them
+        sa.Index("ix_orders_shipped", "warehouse_id", "shipped_at", postgresql_where=sa.text("status = 'shipped'"),
+                 sqlite_where=sa.text("status = 'shipped'")),
+        sa.Index("ix_orders_summary_pending", "warehouse_id", "shipped_at",
+                 postgresql_where=sa.text("summary_state = 'pending'"),
+                 sqlite_where=sa.text("summary_state = 'pending'")),
     )
 
 
