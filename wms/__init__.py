@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pda_blp)
 
     from wms import errors, events  # noqa: F401  (events: after-commit publishing)
+    from wms.inbound import declarations  # noqa: F401  (listens to customs' answers on temp-storage declarations)
+    from wms.outbound import declaring  # noqa: F401  (listens to customs' answers on export lists)
     from wms.realtime import namespaces
     errors.register(app)
     namespaces.register(socketio)

@@ -1,4 +1,4 @@
-"""``flask wms …``: seed, create-user, check-ledger, serve."""
+"""``flask wms …``: seed, create-user, check-ledger, reconcile-book, customs-worker, simulate, serve."""
 from __future__ import annotations
 
 import os
@@ -115,6 +115,46 @@ def customs_worker_command(once: bool):
         loop(current_app._get_current_object())
     except KeyboardInterrupt:
         click.echo("customs worker stopped")
+
+
+@cli.command("simulate")
+@click.option("--orders", default=200, show_default=True, type=click.IntRange(1, 100_000),
+              help="Orders the platforms push (a few of them invalid on purpose).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Randomness of the day (same seed, same orders).")
+@click.option("--sellers", default=3, show_default=True, type=click.IntRange(1, 100),
+              help="How many of the demo seller accounts take part.")
+@click.option("--url", default=None,
+              help="A running server (http://host:port); default: the app in-process.")
+@click.option("--customs-delay", type=click.FloatRange(0, 60), default=None,
+              help="In-process: seconds between the sandbox gateway's receipts (default: as configured).")
+@click.option("--customs-worker/--no-customs-worker", default=None,
+              help="Run the customs worker's rounds here (default: in-process yes; with --url the "
+                   "server's worker).")
+@click.option("--customs-timeout", type=click.FloatRange(1, 3600), default=300, show_default=True,
+              help="Seconds to wait for customs' receipts before giving up.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the summary as JSON (for benchmarks).")
+@click.option("--users", "users_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sign-ins YAML like fixtures/users.yaml (default: the demo users).")
+@click.option("--check-only", is_flag=True,
+              help="Run no day: only check the ledger, the account book and the reservations.")
+def simulate_command(orders, seed, sellers, url, customs_delay, customs_worker, customs_timeout, json_path,
+                     users_file, check_only):
+    """Drive a realistic day through the HTTP API, print a summary, exit 1 if an invariant breaks."""
+    from wms import simulate
+
+    if check_only:
+        checks = simulate.stock_checks()
+        for check in checks:
+            click.echo(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+        sys.exit(0 if all(c.ok for c in checks) else 1)
+    options = simulate.Options(orders=orders, seed=seed, sellers=sellers, url=url,
+                               customs_delay=customs_delay, customs_worker=customs_worker,
+                               customs_timeout=customs_timeout, json_path=json_path, users_file=users_file)
+    result = simulate.simulate(current_app._get_current_object(), options, out=click.echo)
+    sys.exit(0 if result["ok"] else 1)
 
 
 @cli.command("serve")

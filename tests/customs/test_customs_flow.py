@@ -267,3 +267,23 @@ def test_a_receipt_that_breaks_processing_is_set_aside(dbs, tmp_path, monkeypatc
 def h_seller(code):
     from tests.api import helpers
     return helpers.seller_id(code)
+
+
+def test_the_worker_goes_again_at_once_while_rounds_are_full(app, monkeypatch):
+    import threading
+
+    from wms.customs import worker
+    rounds = iter([{"sent": 100, "receipts": 7}, {"sent": 2, "receipts": 100}, {"sent": 3, "receipts": 1}])
+    waits = []
+
+    class Stop(threading.Event):
+        def wait(self, timeout=None):
+            waits.append(len(calls))
+            if len(calls) == 3:
+                self.set()
+            return self.is_set()
+
+    calls = []
+    monkeypatch.setattr(worker, "run_round", lambda: calls.append(1) or next(rounds))
+    worker.loop(app, Stop())
+    assert len(calls) == 3 and waits == [3]          # no pause after the two full rounds, one after the third

@@ -24,13 +24,18 @@ def run_round() -> dict[str, int]:
         db.session.remove()
 
 
+BATCH = 100            # messages sent and receipts processed per round (service.send_due / process_incoming)
+
+
 def loop(app: Flask, stop: threading.Event | None = None) -> None:
+    """Rounds until stopped: at once again while a round was full (a backlog), else after the interval."""
     stop = stop or threading.Event()
     interval = float(app.config["CUSTOMS_WORKER_INTERVAL"])
     while not stop.is_set():
         with app.app_context():
-            run_round()
-        stop.wait(interval)
+            done = run_round()
+        if max(done.values(), default=0) < BATCH:
+            stop.wait(interval)
 
 
 def start_thread(app: Flask) -> threading.Thread:
