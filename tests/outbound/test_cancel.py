@@ -59,3 +59,50 @@ def test_a_bagged_parcel_leaves_its_open_bag_but_not_a_sealed_one(client, login,
     post(client, f"/api/v1/bags/{open_bag['id']}/parcels", op, {"scan": other.logistics_no})
     assert post(client, f"/api/v1/orders/{other.id}/cancel", seller, {"reason": "取消"})["status"] == "cancelled"
     assert client.get(f"/api/v1/bags?q={open_bag['sscc']}", headers=op).get_json()["items"][0]["parcels_count"] == 0
+
+
+def test_cancelling_one_single_item_order_returns_only_its_unit_from_the_shared_tote(client, login, dbs):
+    from tests.outbound.test_packing import picked
+    orders, wave, number = picked(client, login, dbs, [1, 1, 1], "X4", kinds=("single",))
+    tote = f"{number}-B"
+    assert dbs.scalar(sa.select(sa.func.sum(StockBalance.qty)).where(StockBalance.lpn == tote)) == 3
+    body = post(client, f"/api/v1/orders/{orders[1].id}/cancel", login("anke"), {"reason": "买家取消"})
+    assert body["status"] == "cancelled"
+    tasks = dbs.scalars(sa.select(PutawayTask).where(PutawayTask.lpn == tote, PutawayTask.status == "open")).all()
+    assert [t.qty for t in tasks] == [1]                 # the other two orders' units stay in the tote
+    post(client, f"/api/v1/orders/{orders[2].id}/cancel", login("anke"), {"reason": "买家取消"})
+    tasks = dbs.scalars(sa.select(PutawayTask).where(PutawayTask.lpn == tote, PutawayTask.status == "open")).all()
+    assert sorted(t.qty for t in tasks) == [1, 1]
+
+
+def test_cancelling_a_waved_order_cancels_its_open_picks(client, login, dbs):
+    from tests.outbound.test_picking import released_wave
+    from wms.outbound.models import PickTask, Wave
+    orders, wave, number = released_wave(client, login, dbs, [2, 3], "X5", ["multi"])
+    first, second = orders
+    post(client, f"/api/v1/orders/{first.id}/cancel", login("anke"), {"reason": "买家取消"})
+    dbs.expire_all()
+    assert {t.status for t in dbs.scalars(sa.select(PickTask).where(PickTask.order_id == first.id))} == {"cancelled"}
+    assert dbs.get(Wave, wave.id).status == "released"
+    for task in dbs.scalars(sa.select(PickTask).where(PickTask.order_id == second.id)).all():
+        post(client, f"/api/v1/pick-tasks/{task.id}/pick", login("op01"),
+             {"qty": task.qty, "slot": f"C{task.cart}-{task.slot:02d}"})
+    dbs.expire_all()
+    assert dbs.get(Wave, wave.id).status == "picked" and dbs.get(Order, second.id).status == "picked"
+    assert not dbs.scalar(sa.select(sa.func.count()).where(PutawayTask.lpn.like(f"{number}-%")))
+
+
+def test_a_list_not_yet_numbered_is_cancelled_when_customs_numbers_it(client, login, dbs):
+    from tests.outbound.test_orders import payload
+    body = post(client, "/api/v1/orders", login("anke"), payload(dbs, order_no="X6-1"), status=201)
+    cancelled = post(client, f"/api/v1/orders/{body['id']}/cancel", login("anke"), {"reason": "买家取消"})
+    assert cancelled["customs_state"] == "cancelling"            # the list is still on its way to customs
+    gateway = SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0)
+    for _ in range(4):
+        run_once(gateway)
+    dbs.expire_all()
+    order = dbs.get(Order, body["id"])
+    listing = dbs.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid == order.list_guid)).one()
+    assert order.customs_state == "cancelled" and listing.invt_no
+    assert dbs.scalars(sa.select(CustomsRecord.kind).where(CustomsRecord.kind == "cancel",
+                                                          CustomsRecord.invt_no == listing.invt_no)).all() == ["cancel"]

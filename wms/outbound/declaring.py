@@ -19,6 +19,7 @@ from flask import current_app
 
 from wms.customs import ceb
 from wms.customs.models import BookItem, CustomsRecord
+from wms.customs.states import FAILURES
 from wms.customs.ceb import CHINA_TZ, Party
 from wms.db import utcnow
 from wms.errors import Conflict
@@ -167,6 +168,11 @@ def on_list(record: CustomsRecord, event: str) -> None:
     """Listener on export lists: released, rejected or inspected lists change what the order may do."""
     order = db.session.scalars(sa.select(Order).where(Order.list_guid == record.guid).with_for_update()).first()
     if order is None or order.customs_state == "cancelled":
+        return
+    if order.status == "cancelled":                     # cancelled before customs numbered its list: now CEB605
+        if order.customs_state == "cancelling" and (record.invt_no or record.status in FAILURES):
+            from wms.outbound.orders import cancel_list
+            cancel_list(order, order.status_reason)
         return
     state = {"released": "released", "closed": "released", "inspection": "inspection", "rejected": "rejected",
              "error": "rejected", "send_failed": "rejected"}.get(record.status)

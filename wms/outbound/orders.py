@@ -153,22 +153,37 @@ def tracking(order: Order) -> dict:
 
 
 def cancel(order: Order, reason: str) -> Order:
-    """Cancel until loaded: reservations are given back; units already picked or packed go back to stock through
-    return-to-stock tasks (putaway tasks from the cart slot or the parcel); a bagged parcel leaves its open bag;
-    an export list customs already numbered is cancelled with CEB605."""
+    """Cancel until loaded: reservations are given back and open picks cancelled; units already picked or packed
+    go back to stock through return-to-stock tasks (putaway tasks from the cart slot, the batch tote or the
+    parcel); a bagged parcel leaves its open bag; the export list is cancelled with CEB605 — at once when customs
+    has numbered it, else as soon as it does."""
     from wms.outbound.allocation import release
+    from wms.outbound.waves import complete_if_packed
     ORDER.next_state(order.status, "cancel")
     if order.status == "bagged":
         _unbag(order, reason)
     ORDER.fire(order, "cancel", reason=reason)
+    _cancel_open_picks(order)
     release(order)
     returned = return_to_stock(order)
-    _cancel_list(order, reason)
     order.status_reason = reason[:300]
-    from wms.outbound.waves import complete_if_packed
+    cancel_list(order, reason)
     complete_if_packed(order.wave_id)
     publish(db.session, ROOM, "order.cancelled", {"id": order.id, "order_no": order.order_no, "returned": returned})
     return order
+
+
+def _cancel_open_picks(order: Order) -> None:
+    """The order's picks not yet done are cancelled; a wave with nothing else left to pick is picked."""
+    from wms.outbound.models import PickTask, Wave
+    from wms.outbound.picking import close_if_picked
+    from wms.outbound.states import PICK_TASK
+    tasks = db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id,
+                                                         PickTask.status == "open")).all()
+    for task in tasks:
+        PICK_TASK.fire(task, "cancel", audit=False)
+    for wave_id in {t.wave_id for t in tasks}:
+        close_if_picked(db.session.get(Wave, wave_id))
 
 
 def _unbag(order: Order, reason: str) -> None:
@@ -181,35 +196,55 @@ def _unbag(order: Order, reason: str) -> None:
 
 
 def return_to_stock(order: Order) -> int:
-    """Putaway tasks for the order's picked units wherever they wait (cart slot or parcel): the units returned."""
+    """Putaway tasks for the order's picked units wherever they wait — its parcel once packed, else its cart slot
+    or, from the single-item batch tote it shares with other orders, only its own units: the units returned."""
+    from collections import defaultdict
+
     from wms.inbound import putaway
-    from wms.inventory.models import StockBalance
-    from wms.outbound.models import PickTask, Wave
-    from wms.outbound.picking import carrier_lpn
-    lpns = {order.logistics_no} if order.logistics_no else set()
-    for task in db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id, PickTask.picked_qty > 0)):
-        lpns.add(carrier_lpn(db.session.get(Wave, task.wave_id), task))
     from wms.inbound.models import PutawayTask
-    waiting = set(db.session.scalars(sa.select(PutawayTask.lpn).where(PutawayTask.lpn.in_(lpns),
-                                                                       PutawayTask.status == "open")))
+    from wms.inventory.models import StockBalance
+    from wms.outbound.models import Parcel, PickTask, Wave
+    from wms.outbound.picking import carrier_lpn
+    owed: dict[tuple[str, int, str], int | None] = defaultdict(int)      # (lpn, product, lot) -> units; None: all
+    if db.session.scalar(sa.select(Parcel.id).where(Parcel.order_id == order.id)) and order.logistics_no:
+        for product_id, lot in db.session.execute(sa.select(StockBalance.product_id, StockBalance.lot).where(
+                StockBalance.lpn == order.logistics_no, StockBalance.qty > 0)).all():
+            owed[(order.logistics_no, product_id, lot)] = None
+    else:
+        for task in db.session.scalars(sa.select(PickTask).where(PickTask.order_id == order.id,
+                                                                 PickTask.picked_qty > 0)):
+            owed[(carrier_lpn(db.session.get(Wave, task.wave_id), task), task.product_id, task.lot)] += task.picked_qty
     units = 0
-    for balance in db.session.scalars(sa.select(StockBalance).where(
-            StockBalance.lpn.in_(lpns), StockBalance.seller_id == order.seller_id, StockBalance.qty > 0,
-            StockBalance.status == "available")).all():
-        if balance.location.zone.kind == "storage" or balance.lpn in waiting:
+    for (lpn, product_id, lot), wanted in owed.items():
+        balance = db.session.scalars(sa.select(StockBalance).where(
+            StockBalance.lpn == lpn, StockBalance.product_id == product_id, StockBalance.lot == lot,
+            StockBalance.seller_id == order.seller_id, StockBalance.status == "available",
+            StockBalance.qty > 0)).first()
+        if balance is None or balance.location.zone.kind == "storage":
             continue
-        putaway.create_task(balance.product, balance.location, balance.qty, balance.lpn, balance.lot)
-        units += balance.qty
+        planned = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PutawayTask.qty), 0)).where(
+            PutawayTask.lpn == lpn, PutawayTask.product_id == product_id, PutawayTask.status == "open"))
+        qty = min(balance.qty - planned, balance.qty if wanted is None else wanted)
+        if qty > 0:
+            putaway.create_task(balance.product, balance.location, qty, lpn, lot)
+            units += qty
     return units
 
 
-def _cancel_list(order: Order, reason: str) -> None:
-    """CEB605 for an export list customs has numbered (a list still queued is simply not followed)."""
+def cancel_list(order: Order, reason: str) -> None:
+    """CEB605 for the order's export list once customs has numbered it; a list not numbered yet is marked
+    ``cancelling`` and cancelled when its number comes (``declaring.on_list``)."""
     from wms.customs import ceb, service as customs
     from wms.customs.models import CustomsRecord
+    from wms.customs.states import FAILURES
     listing = db.session.scalars(sa.select(CustomsRecord).where(CustomsRecord.guid == order.list_guid)).first() \
         if order.list_guid else None
-    if listing is None or not listing.invt_no:
+    if listing is None or listing.status in FAILURES:
+        if listing is not None:
+            order.customs_state = "cancelled"                  # customs refused it: nothing to cancel there
+        return
+    if not listing.invt_no:
+        order.customs_state = "cancelling"
         return
     config = current_app.config
     customs.declare([ceb.InventoryCancel(

@@ -186,10 +186,18 @@ def _progress(found: PickTask, wave: Wave) -> None:
         if not shorted:
             ORDER.fire(order, "pick", wave=wave.number, audit=False)
             publish(db.session, ROOM, "order.picked", {"id": order.id, "order_no": order.order_no})
-    if not db.session.scalar(sa.select(sa.func.count()).where(PickTask.wave_id == wave.id,
-                                                              PickTask.status == "open")):
-        WAVE.fire(wave, "all_picked")
-        publish(db.session, ROOM, "wave.picked", {"id": wave.id, "number": wave.number})
+    close_if_picked(wave)
+
+
+def close_if_picked(wave: Wave) -> None:
+    """A released wave with no open task left is picked (and completed when its orders are already packed)."""
+    if wave.status != "released" or db.session.scalar(sa.select(sa.func.count()).where(
+            PickTask.wave_id == wave.id, PickTask.status == "open")):
+        return
+    WAVE.fire(wave, "all_picked")
+    publish(db.session, ROOM, "wave.picked", {"id": wave.id, "number": wave.number})
+    from wms.outbound.waves import complete_if_packed
+    complete_if_packed(wave.id)
 
 
 def short(task_id: int, found_qty: int, reason: str = "short") -> dict:
