@@ -502,8 +502,6 @@ class Day:
                 self.orders[row["id"]]["status"] = row["status"]
 
     # -- waves: plan, release, pick, pack --
-    # (No order is cancelled between its wave and its packing: there, cancelling leaves the order's open pick
-    # tasks live, or sends a whole single-item batch tote back to storage — product gaps, not simulated.)
 
     def work_waves(self) -> None:
         """Rounds of wave planning until no order waits: a short-picked order comes back in the next round."""
@@ -516,13 +514,36 @@ class Day:
                 released = self.api.post(self.boss, f"/waves/{wave['id']}/release")
                 self.waves[wave["id"]] = {"number": wave["number"], "kind": wave["kind"], "round": round_no,
                                           "status": released["status"]}
+            self.cancel_in_waves(planned, picked=False)
             shorted: set[int] = set()
             for n, wave in enumerate(planned):
                 shorts -= self.survive(self.pick, wave, self.operator(n), shorts > 0, shorted) or 0
             self.resolve_discrepancies()
+            self.cancel_in_waves(planned, picked=True)
             for n, wave in enumerate(planned):
                 self.pack(wave, self.operator(n + 1), shorted)
         self.refresh_orders()
+
+    def cancel_in_waves(self, planned: list[dict], *, picked: bool) -> None:
+        """A few buyers cancel once their order is in a wave: before picking (its picks are cancelled) or after
+        (its units go back to storage from the cart slot, or from the single-item tote just its own)."""
+        rate = self.options.packed_cancel_rate if picked else self.options.cancel_rate / 4
+        for n, wave in enumerate(planned):
+            tasks = self.api.get(self.boss, f"/waves/{wave['id']}")["tasks"]
+            for order_id in sorted({t["order_id"] for t in tasks}):
+                order = self.orders.get(order_id)
+                if order is None or order["status"] == "cancelled" or self.rng.random() >= rate:
+                    continue
+                if not picked:
+                    self.survive(self.cancel, order_id, "买家取消 buyer cancelled", "buyer, in a wave")
+                    continue
+                task = next(t for t in tasks if t["order_id"] == order_id)
+                if task["status"] != "done":
+                    continue
+                lpn = (f"{wave['number']}-C{task['cart']}-{task['slot']:02d}" if wave["kind"] == "multi"
+                       else f"{wave['number']}-B")
+                self.survive(self.cancel, order_id, "买家取消 buyer cancelled after picking", "buyer, after picking")
+                self.survive(self.put_away, lpn, self.operator(n))
 
     def pick(self, wave: dict, op: str, short_one: bool, shorted: set[int]) -> int:
         """Walk the wave's pick list; with ``short_one`` the first task of 2+ units comes up one short."""
@@ -575,7 +596,7 @@ class Day:
             if task["status"] == "done":
                 orders.setdefault(task["order_id"], task)
         for order_id, task in orders.items():
-            if order_id not in shorted:
+            if order_id not in shorted and self.orders.get(order_id, {}).get("status") != "cancelled":
                 self.survive(self.pack_order, wave, task, op)
 
     def pack_order(self, wave: dict, task: dict, op: str) -> None:

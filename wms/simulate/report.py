@@ -135,17 +135,16 @@ def day_checks(day: Day) -> list[Check]:
     checks.append(Check("customs receipts", not failed and not worker, detail))
 
     # A cancelled order's export list must not stay released at customs: a list customs had numbered when the
-    # order was cancelled gets a CEB605; one still queued goes out anyway and is released (a known gap).
+    # order was cancelled gets a CEB605 at once, one still on its way gets it as soon as customs numbers it.
     cancels = sa.select(CustomsRecord.invt_no).where(CustomsRecord.kind == "cancel",
                                                      CustomsRecord.invt_no != "")
     loose = db.session.scalars(
         sa.select(Order.order_no).join(CustomsRecord, CustomsRecord.guid == Order.list_guid)
         .where(Order.id.in_(ids), Order.status == "cancelled", ~CustomsRecord.invt_no.in_(cancels),
                CustomsRecord.status.in_(("released", "closed")))).all() if ids else []
-    detail = "no cancelled order has a list customs released and nobody cancelled" if not loose else \
-        f"{len(loose)} cancelled orders whose list was still queued at cancellation, then released by " \
-        f"customs with no CEB605: {', '.join(loose[:3])}"
-    checks.append(Check("cancelled orders' export lists", not loose, detail, warning=True))
+    detail = "every cancelled order's released list was cancelled (CEB605)" if not loose else \
+        f"{len(loose)} cancelled orders whose list customs released with no CEB605: {', '.join(loose[:3])}"
+    checks.append(Check("cancelled orders' export lists", not loose, detail))
     return checks
 
 
