@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from lxml import etree
 
 from tests.api import helpers as h
+from tests.web.test_screens import csrf
 from tests.outbound.test_orders import payload
 from wms.customs.gateway import SandboxGateway
 from wms.customs.models import CustomsMessage, CustomsRecord, MatchException
@@ -69,3 +70,35 @@ def test_matching_again_after_a_failure(client, login, dbs):
                                                                   CustomsRecord.kind == "payment")).all()
     assert sorted(changes) == ["1", "2"]                       # the first payment, then its correction
     h.problem(client.post(f"/api/v1/orders/{order.id}/match", headers=login("anke")), 409, "invalid_transition")
+
+
+def test_a_refused_list_is_declared_again_and_released(client, login, dbs):
+    seller = login("anke")
+    body = client.post("/api/v1/orders", json=payload(dbs, order_no="M-9"), headers=seller).get_json()
+    h.problem(client.post(f"/api/v1/orders/{body['id']}/redeclare-list", headers=seller), 409, "list_not_rejected")
+    refusing = SandboxGateway(delay_seconds=0, reject_rate=1, inspect_rate=0)
+    for _ in range(3):
+        run_once(refusing)
+    dbs.expire_all()
+    order = dbs.get(Order, body["id"])
+    first_list = order.list_guid
+    assert order.customs_state == "rejected" and "退单" in order.status_reason
+    token = csrf(client.get("/login"))
+    client.post("/login", data={"username": "anke", "password": "anke-demo", "csrf_token": token})
+    page = client.get(f"/oms/orders/{order.id}")
+    assert f'action="/oms/orders/{order.id}/redeclare"' in page.get_data(as_text=True)   # the seller's button
+    again = client.post(f"/oms/orders/{order.id}/redeclare", data={"csrf_token": csrf(page)})
+    assert again.status_code == 302
+    dbs.expire_all()
+    assert dbs.get(Order, order.id).customs_state == "declared"
+    records = dbs.execute(sa.select(CustomsRecord.kind, CustomsRecord.status).where(CustomsRecord.order_no == "M-9")
+                          .order_by(CustomsRecord.id)).all()
+    refused = {kind for kind, status in records if status == "rejected"}
+    assert "inventory" in refused and "order" in refused                    # the sandbox refused them both
+    sent = {kind: sum(1 for k, _ in records if k == kind) for kind, _ in records}
+    assert all(sent[kind] == 2 for kind in refused) and all(sent[k] == 1 for k in sent if k not in refused)
+    for _ in range(4):
+        run_once(SandboxGateway(delay_seconds=0, reject_rate=0, inspect_rate=0))
+    dbs.expire_all()
+    order = dbs.get(Order, body["id"])
+    assert order.list_guid != first_list and order.customs_state == "released" and order.status == "matched"

@@ -96,6 +96,17 @@ def match_order(record_id):
     return match(orders.get(record_id, lock=True))
 
 
+@blp.route("/orders/" + RECORD_ID + "/redeclare-list", methods=["POST"])
+@require("orders.write")
+@idempotent
+@blp.response(200, s.OrderSchema)
+@blp.doc(summary="Declare a refused export list (清单退单) again, after the data was put right",
+         description="Only while customs_state is rejected; the refused order, payment or waybill go again too.")
+def redeclare_list(record_id):
+    from wms.outbound.declaring import redeclare
+    return redeclare(orders.get(record_id, lock=True))
+
+
 @blp.route("/orders/" + RECORD_ID + "/allocate", methods=["POST"])
 @require("orders.allocate")
 @idempotent

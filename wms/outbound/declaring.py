@@ -151,6 +151,27 @@ def match(order: Order) -> Order:
     return order
 
 
+def redeclare(order: Order) -> Order:
+    """Customs refused the export list (清单退单): once the data is put right (the product's filing, the seller,
+    the order), the list is declared again — with whichever of the order, payment and waybill customs refused
+    too — and followed as before. Only a refused list of a live order."""
+    from wms.core.audit import record
+    from wms.customs import service as customs
+    if order.status == "cancelled" or order.customs_state != "rejected":
+        raise Conflict("list_not_rejected", order_no=order.order_no, current_state=order.customs_state or "-")
+    order_record, payment, waybill, listing = build(order)
+    with db.session.begin_nested():
+        for document in (order_record, payment, waybill):
+            if not _declared(order, document):
+                customs.declare([document], seller_id=order.seller_id)
+        customs.declare([listing], seller_id=order.seller_id)      # the three documents must still agree (409)
+    record("order.redeclare_list", order, before={"customs_state": "rejected", "list_guid": order.list_guid},
+           after={"customs_state": "declared", "list_guid": listing.guid})
+    order.list_guid, order.customs_state, order.status_reason = listing.guid, "declared", ""
+    publish(db.session, ROOM, "order.redeclared", {"id": order.id, "order_no": order.order_no})
+    return order
+
+
 def _declared(order: Order, record) -> bool:
     """Whether this order's document of that kind is already declared and not refused (a retry keeps it)."""
     kind = {ceb.OrderRecord: "order", ceb.PaymentRecord: "payment", ceb.WaybillRecord: "waybill"}[type(record)]

@@ -31,6 +31,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "订单 {order_no} 为集货包裹订单，无需分配库存。"),
     "packing_list_not_ready": ("Order {order_no} is {current_state}: its packing list prints once it is picked.",
                                "订单 {order_no} 状态为 {current_state}：拣货完成后才能打印装箱单。"),
+    "list_not_rejected": ("Order {order_no}'s export list is {current_state}: only a refused list is declared again.",
+                          "订单 {order_no} 的清单状态为 {current_state}：只有被退单的清单才能重新申报。"),
     "unknown_parcel": ("No packed parcel {scanned}.", "没有已打包的包裹 {scanned}。"),
     "parcel_bagged": ("Parcel {scanned} is already in bag {bag}.", "包裹 {scanned} 已在袋 {bag} 中。"),
     "parcel_not_packed": ("Parcel {scanned} is {current_state}, not packed.", "包裹 {scanned} 状态为 {current_state}，未打包。"),

@@ -122,6 +122,7 @@ class Day:
         self.orders: dict[int, dict] = {}            # order id → {order_no, seller, status}
         self.refused_orders = self.duplicate_sends = self.tracking_lookups = 0
         self.cancelled: Counter = Counter()
+        self.redeclared = 0                     # refused export lists declared again
         self.waves: dict[int, dict] = {}
         self.parcels: dict[int, dict] = {}           # order id → {logistics_no, channel, country, weight}
         self.discrepancies: list[dict] = []
@@ -472,7 +473,8 @@ class Day:
         return [order_id for order_id, order in self.orders.items() if order["status"] in states]
 
     def order_customs(self) -> None:
-        """Customs answers every export list: released, or rejected — then the seller cancels the order."""
+        """Customs answers every export list: released, or refused — then the seller puts the data right and
+        declares the list again, once; a list refused a second time and the seller cancels the order."""
         lists: dict[str, str] = {}
 
         def answered() -> bool:
@@ -484,6 +486,12 @@ class Day:
                        for i in self.open_orders("matched"))
 
         self.customs.wait("the export lists (CEB603)", answered)
+        refused = [i for i in self.open_orders("matched") if lists.get(self.orders[i]["order_no"]) not in RELEASED]
+        for order_id in refused:
+            self.api.post(self.orders[order_id]["seller"], f"/orders/{order_id}/redeclare-list")
+            self.redeclared += 1
+        if refused:
+            self.customs.wait("the export lists declared again", answered)
         for order_id in self.open_orders("matched"):
             state = lists.get(self.orders[order_id]["order_no"])
             if state not in RELEASED:

@@ -196,6 +196,7 @@ def summary(day: Day, checks: list[Check], state: dict) -> dict:
         "database": backend, "sellers": sorted(day.sellers.values()),
         "orders_pushed": len(day.planned), "orders_accepted": len(day.orders),
         "orders_refused_422": day.refused_orders, "cancelled": dict(day.cancelled),
+        "lists_declared_again": day.redeclared,
         "short_picks": len(day.discrepancies), "tracking_lookups": day.tracking_lookups, **state,
         "timings": {"phases": day.phases, "seconds": round(day.seconds, 3),
                     "cpu_seconds": round(day.cpu_seconds, 3),
@@ -247,7 +248,8 @@ def render(result: dict) -> str:
                                           for x in r["routes"][:4]),
               "", f"  ASNs       {states(result['asns'])}",
               f"  orders     {states(result['orders'])}",
-              f"  cancelled  {states(result['cancelled'])}",
+              f"  cancelled  {states(result['cancelled'])} · refused lists declared again "
+              f"{result['lists_declared_again']}",
               f"  waves      {states(result['waves'])} · short picks {result['short_picks']}",
               f"  bags       {states(result['bags'])}",
               f"  manifests  {states(result['manifests'])}",

@@ -43,6 +43,7 @@ ALLOCATION_STATES = {"open": ("Reserved", "已预占"), "picked": ("Picked", "�
                      "released": ("Given back", "已释放")}
 EVENTS = {"cancel": ("Cancel order", "取消订单"), "match": ("Declare and match", "申报对碰"),
           "match_again": ("Match again", "重新对碰"), "allocate": ("Allocate", "分配库存"),
+          "redeclare": ("Declare the list again", "重新申报清单"),
           "match_fail": ("Match failed", "对碰失败"), "backorder": ("Backorder", "缺货"),
           "wave": ("Wave", "组波"), "pick": ("Pick", "拣货"), "pack": ("Pack", "打包"), "bag": ("Bag", "装袋"),
           "load": ("Load", "装车"), "gate_out": ("Gate-out", "出区"), "reallocate": ("Reallocate", "重新分配"),
@@ -244,6 +245,8 @@ def _actions(order: Order) -> dict[str, bool]:
     role = g.user.role
     return {"cancel": allowed(role, "orders.write") and order.status in CANCELLABLE,
             "match": allowed(role, "orders.write") and order.status in ("received", "match_failed"),
+            "redeclare": allowed(role, "orders.write") and order.customs_state == "rejected"
+            and order.status != "cancelled",
             "allocate": allowed(role, "orders.allocate") and order.status in ("matched", "backordered")}
 
 
@@ -321,6 +324,14 @@ def order_match(record_id: int):
     """Declare the order's documents again (after the seller put the data right): matched or match_failed."""
     from wms.outbound.declaring import match
     return _order_event(record_id, "orders.write", match)
+
+
+@bp.post("/oms/orders/" + RECORD_ID + "/redeclare")
+@bp.post("/admin/orders/" + RECORD_ID + "/redeclare")
+def order_redeclare(record_id: int):
+    """Declare a refused export list again (after the seller put the data right)."""
+    from wms.outbound.declaring import redeclare
+    return _order_event(record_id, "orders.write", redeclare)
 
 
 @bp.post("/oms/orders/" + RECORD_ID + "/allocate")
