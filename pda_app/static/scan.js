@@ -322,7 +322,9 @@
   function isOtherField(el, input) {
     if (!el || el === input) { return false; }
     var tag = (el.tagName || "").toUpperCase();
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+    var field = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+    // a field on a screen just hidden (the form that was sent) keeps no claim on the scanner's keys
+    return field && !!(el.getClientRects && el.getClientRects().length);
   }
 
   /* options: {idleMs, burstGapMs, dupMs, onReject(result, reason, step), onStepChange(step), promptEl} */
@@ -361,6 +363,7 @@
       input.form.addEventListener("submit", function (e) { e.preventDefault(); self.flush("submit"); });
     }
     var refocus = function (e) {
+      self.last = { value: null, at: 0 };      // a tap between two reads of one code: two scans, not a double read
       if (e && e.target && isOtherField(e.target, input)) { return; }
       setTimeout(function () { self.focus(); }, 0);
     };

@@ -219,15 +219,22 @@ def test_wedge_keystrokes_ime_paste_alt_and_duplicates(page):
     }""")
     assert dropped == [False, True] and len(scans(page)) == 8
     assert page.evaluate("PdaApp.layer().history.slice(-1)[0].kind") == "duplicate"
+    tapped = page.evaluate("""() => {                              // a tap in between: two scans, not a double read
+      const layer = PdaApp.layer();
+      const first = layer.inject('PCK-02', 'key');
+      document.body.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+      return [first, layer.inject('PCK-02', 'key')].map(r => !!r.dropped);
+    }""")
+    assert tapped == [False, False] and len(scans(page)) == 10
     page.wait_for_timeout(350)
     scan(page, "PCK-01")                                            # a deliberate repeat later counts
-    page.wait_for_function("window.__scans.length === 9")
+    page.wait_for_function("window.__scans.length === 11")
 
     page.keyboard.type("DSP-01", delay=150)                         # human typing: no idle flush
     page.wait_for_timeout(400)
-    assert len(scans(page)) == 9 and page.input_value("#scan") == "DSP-01"
+    assert len(scans(page)) == 11 and page.input_value("#scan") == "DSP-01"
     page.keyboard.press("Enter")
-    page.wait_for_function("window.__scans.length === 10")
+    page.wait_for_function("window.__scans.length === 12")
     assert page.input_value("#scan") == ""
 
 

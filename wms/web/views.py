@@ -64,7 +64,7 @@ def _(text_en: str, text_zh: str) -> str:
 
 @bp.app_context_processor
 def _template_globals():
-    return {"_": _, "locale": get_locale(), "user": g.get("user"), "csrf_token": csrf_token, "nav": _nav(),
+    return {"_": _, "locale": get_locale(), "user": g.get("user"), "csrf_token": csrf_token, "nav": _nav_groups(),
             "state": forms.state, "state_columns": forms.STATE_COLUMNS}
 
 
@@ -95,6 +95,50 @@ def _csrf():
     kept = session.get("csrf") or ""
     if not sent or not kept or not secrets.compare_digest(sent, kept):
         raise Forbidden("csrf_failed")
+
+
+# The menu's groups, in order, and where each screen belongs (by the first part of its path after the prefix).
+NAV_GROUPS = (("inbound", "Inbound", "入库"), ("outbound", "Outbound", "出库"), ("stock", "Inventory", "库存"),
+              ("customs", "Customs", "海关"), ("boards", "Boards", "看板"), ("master", "Master data", "主数据"),
+              ("system", "System", "系统"))
+NAV_SECTION = {
+    **dict.fromkeys(("asns", "gate-passes", "temp-declarations", "qc-tasks", "putaway-tasks", "occupancy",
+                     "disposals", "qc-rules", "putaway-rules", "fixed-locations"), "inbound"),
+    **dict.fromkeys(("orders", "waves", "pick-discrepancies", "packing", "packing-lists", "packing-list", "bags",
+                     "manifests", "channel-rules"), "outbound"),
+    **dict.fromkeys(("stock", "movements", "scan-exceptions", "labels"), "stock"),
+    **dict.fromkeys(("book-items", "book-entries", "book-reconciliation", "customs-records", "customs-messages",
+                     "match-exceptions"), "customs"),
+    **dict.fromkeys(("audit", "users", "printers"), "system"),
+}
+
+
+NAV_ORDER = {name: n for n, name in enumerate(NAV_SECTION)}          # within a group: the order of the flow
+
+
+def _nav_section(href: str) -> str:
+    parts = href.split("?")[0].strip("/").split("/")
+    if parts[0] == "boards":
+        return "boards"
+    if "filing_status=declared" in href:
+        return "customs"
+    return NAV_SECTION.get(parts[1] if len(parts) > 1 else "", "master")
+
+
+def _nav_rank(href: str) -> int:
+    parts = href.split("?")[0].strip("/").split("/")
+    return NAV_ORDER.get(parts[1] if len(parts) > 1 else "", len(NAV_ORDER))
+
+
+def _nav_groups() -> list[tuple[str, str, bool, list[tuple[str, str, bool]]]]:
+    """The menu as groups (key, title, holds this page, [(href, text, is this page)]), only groups with entries."""
+    items = [(href, text, request.path.startswith(href.split("?")[0])) for href, text in _nav()]
+    groups = []
+    for key, en, zh in NAV_GROUPS:
+        links = sorted((item for item in items if _nav_section(item[0]) == key), key=lambda i: _nav_rank(i[0]))
+        if links:
+            groups.append((key, _(en, zh), any(on for _h, _t, on in links), links))
+    return groups
 
 
 def _nav() -> list[tuple[str, str]]:
