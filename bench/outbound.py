@@ -4,9 +4,9 @@ target < 2 s), next to the database's own time for the same reservations.
 Set-up (not timed): stock for the demo sellers' filed products in storage locations (one ledger receipt
 each), then 10,000 matched, customs-released orders of 1–3 units spread over those products, inserted in
 bulk. Timed: ``allocate_open`` (every order reserved FEFO/FIFO in pick sequence, or backordered) and
-``plan_waves`` (single- and multi-item waves by channel). Ceiling: the reservation statements those orders
-need — lock the balance, raise its reservation, insert the allocation — straight over psycopg in one
-transaction, plus one set-based wave assignment.
+``plan_waves`` (single- and multi-item waves by channel), each committed as its API call commits.
+Ceiling: the reservation statements those orders need — lock the balance, raise its reservation, insert the
+allocation — straight over psycopg in one transaction, plus one set-based wave assignment.
 """
 from __future__ import annotations
 
@@ -85,6 +85,7 @@ def run(url: str) -> dict:
         warehouse = db.session.scalar(sa.select(Warehouse.id))
         started = time.perf_counter()
         counts = allocate_open(limit=ORDERS * 2)
+        db.session.commit()                  # as POST /orders/allocate and POST /waves/plan: two transactions
         allocated_at = time.perf_counter()
         waves = plan_waves(Plan(warehouse_id=warehouse))
         db.session.commit()
