@@ -35,7 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=_positive(float), default=10.0, help="measured seconds per run (default 10)")
     parser.add_argument("--warmup", type=_positive(float, zero=True), default=2.0,
                         help="warm-up seconds before each measured run (default 2)")
-    parser.add_argument("--threads", type=_positive(int), default=32, help="server threads per worker (default 32)")
+    parser.add_argument("--threads", type=_positive(int), default=24, help="server threads per worker (default 24)")
     parser.add_argument("--workers", type=_positive(int), default=2,
                         help="server processes (default 2, one per core; more than one uses Redis for Socket.IO)")
     parser.add_argument("--redis-url", default=os.environ.get("WMS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
