@@ -5,6 +5,7 @@ WMS_PDA_SCREENSHOTS=<folder>: ``shot(page, name)`` saves PNGs there for a human 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = os.environ.get("WMS_CHROMIUM", "/usr/bin/chromium")
@@ -25,6 +26,25 @@ def shot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+@contextmanager
+def desk_page(browser, live_server, username: str, path: str, what: str, *, width: int = 1280, height: int = 800):
+    """A desktop browser signed in on the web screens as ``username``, at ``path``; no JavaScript error on it."""
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
+                                  locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"/login?next={path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button.primary")
+    page.wait_for_url(f"**{path}")
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on {what}: {errors}"
 
 
 def open_pda(page):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.helpers import PASSWORDS, scan
+from tests.browser.helpers import scan, desk_page
 from tests.browser.test_pda_picking import ok
 
 pytestmark = pytest.mark.live
@@ -32,19 +32,8 @@ def shot(page, name: str) -> None:
 @pytest.fixture
 def desk(browser, live_server):
     """A supervisor's desktop browser, signed in on the web screens."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/login?next=/admin/manifests/new")
-    page.fill("input[name=username]", "supervisor")
-    page.fill("input[name=password]", PASSWORDS["supervisor"])
-    page.click("button.primary")
-    page.wait_for_url("**/admin/manifests/new")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the desk: {errors}"
+    with desk_page(browser, live_server, "supervisor", "/admin/manifests/new", "the desk") as page:
+        yield page
 
 
 def focused(page, element_id: str) -> None:

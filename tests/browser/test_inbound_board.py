@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.browser.helpers import PASSWORDS
+from tests.browser.helpers import desk_page
 
 pytestmark = pytest.mark.live
 
@@ -18,19 +18,8 @@ pytestmark = pytest.mark.live
 @pytest.fixture
 def desk(browser, live_server):
     """A supervisor's desktop browser, signed in on the web screens."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/login?next=/boards/inbound")
-    page.fill("input[name=username]", "supervisor")
-    page.fill("input[name=password]", PASSWORDS["supervisor"])
-    page.click("button.primary")
-    page.wait_for_url("**/boards/inbound")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the board: {errors}"
+    with desk_page(browser, live_server, "supervisor", "/boards/inbound", "the board") as page:
+        yield page
 
 
 def submitted_stock_asn(live_server) -> dict:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.helpers import PASSWORDS
+from tests.browser.helpers import desk_page
 from tests.browser.test_packing_station import picked_order
 from tests.browser.test_pda_picking import ok
 
@@ -25,20 +25,9 @@ pytestmark = pytest.mark.live
 @pytest.fixture
 def wall(browser, live_server):
     """A supervisor's wall screen, signed in on the web screens, showing the outbound board."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, base_url=live_server.url,
-                                  locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/login?next=/boards/outbound")
-    page.fill("input[name=username]", "supervisor")
-    page.fill("input[name=password]", PASSWORDS["supervisor"])
-    page.click("button.primary")
-    page.wait_for_url("**/boards/outbound")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the board: {errors}"
+    with desk_page(browser, live_server, "supervisor", "/boards/outbound", "the board", width=1920,
+                   height=1080) as page:
+        yield page
 
 
 def number(page, key: str) -> int:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.helpers import PASSWORDS, scan
+from tests.browser.helpers import scan, desk_page
 from tests.browser.test_pda_picking import USED, free_anke_stock, ok, order_for, released_wave
 
 pytestmark = pytest.mark.live
@@ -27,21 +27,9 @@ pytestmark = pytest.mark.live
 @pytest.fixture
 def station(browser, live_server):
     """An operator's desktop browser, signed in on the web screens, at the packing station."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url,
-                                  locale="zh-CN")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/login?next=/admin/packing")
-    page.fill("input[name=username]", "op01")
-    page.fill("input[name=password]", PASSWORDS["op01"])
-    page.click("button.primary")
-    page.wait_for_url("**/admin/packing")
-    page.wait_for_function("window.PackStation")
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the packing station: {errors}"
+    with desk_page(browser, live_server, "op01", "/admin/packing", "the packing station") as page:
+        page.wait_for_function("window.PackStation")
+        yield page
 
 
 def picked_order(live_server, monkeypatch, units: int) -> tuple[dict, str, str]:

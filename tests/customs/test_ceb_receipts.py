@@ -83,7 +83,7 @@ def test_summary_result_sample():
 
 
 def test_summary_result_with_declaration_lines(export_schema):
-    xml = f"""<ceb:CEB792Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0"
+    xml = """<ceb:CEB792Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0"
         xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:SummaryResult><ceb:SummaryResultHead>
         <ceb:guid>4CDE1CFD-EDED-46B1-946C-B8022E42FC95</ceb:guid><ceb:customsCode>5349</ceb:customsCode>
         <ceb:sumNo>53492024S000000001</ceb:sumNo><ceb:opDate>20240615093000123</ceb:opDate>

@@ -2,7 +2,6 @@
 the worker drives to release; sellers declare and see only their own."""
 from __future__ import annotations
 
-import uuid
 
 import sqlalchemy as sa
 
