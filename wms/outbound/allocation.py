@@ -171,7 +171,7 @@ def allocate_open(warehouse_id: int | None = None, limit: int = 10_000) -> dict[
     bulk_insert(db.session, Allocation.__table__, allocations)
     skus = _skus({p for short in reasons.values() for p in short})
     actor = current_actor.get()
-    audit, counts, moved = [], defaultdict(int), defaultdict(list)
+    audit, counts = [], defaultdict(int)
     for order_id, (seller_id, _, status, _) in orders.items():
         state = outcome[order_id]
         counts[state] += 1
@@ -179,7 +179,6 @@ def allocate_open(warehouse_id: int | None = None, limit: int = 10_000) -> dict[
             continue
         event = "allocate" if state == "allocated" else "backorder"
         ORDER.next_state(status, event)
-        moved[state].append(order_id)
         audit.append({"user_id": getattr(actor, "id", None), "username": getattr(actor, "username", None) or "system",
                       "action": f"order.{event}", "entity_type": "orders", "entity_id": str(order_id),
                       "seller_id": seller_id, "before": {"status": status}, "after": {"status": state}})
