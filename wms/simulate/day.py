@@ -701,7 +701,7 @@ class Day:
 
 
 def _digits(text: str, rng: random.Random) -> str:
-    """Fill the {dN} placeholders with N random digits."""
+    """Replace each {dN} token in a phone or postal pattern with N random digits."""
     for size in (8, 7, 4, 3, 2):
         token = f"{{d{size}}}"
         while token in text:
